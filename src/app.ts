@@ -1,0 +1,55 @@
+// buildApp assembles the service and never listens: server.ts (or a test) does that.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.js';
+import './http/fastify-augment.js';
+import { registerProblemHandlers } from './http/problems.js';
+import { registerDocs } from './http/docs.js';
+import { type Services, defaultServices } from './services.js';
+import { compile } from './validation.js';
+import computeRoutes from '../routes/compute.js';
+import systemRoutes from '../routes/system.js';
+
+export interface AppOptions {
+  config: Config;
+  services?: Partial<Services>;
+  /** A pino logger or fastify logger options; false for none (tests). */
+  logger?: FastifyServerOptions['loggerInstance'] | boolean;
+}
+
+const REQUEST_ID = /^[\w.:\-]{1,128}$/;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger = options.logger ?? false;
+  const app = Fastify({
+    ...(typeof logger === 'boolean'
+      ? { logger: logger ? { level: config.logLevel, redact: ['req.headers.authorization'] } : false }
+      : { loggerInstance: logger }),
+    bodyLimit: config.limits.maxBodyBytes,
+    // An incoming X-Request-Id is honoured (when sane) and echoed; otherwise a UUID.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance;
+
+  app.decorate('config', config);
+  app.decorate('services', { ...defaultServices(), ...options.services });
+  app.decorateRequest('principal', '');
+  app.setValidatorCompiler(({ schema }) => compile(schema));
+  // Response schemas document the API; bodies are written by JSON.stringify, which never coerces.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerProblemHandlers(app);
+  await registerDocs(app);
+
+  await app.register(systemRoutes);
+  await app.register(computeRoutes);
+  return app;
+}

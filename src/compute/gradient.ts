@@ -1,0 +1,128 @@
+// The computation service's use cases: forward and gradient, from dense inputs to the
+// contract's response objects (API.md §3).
+import { backprop, batchCost, type Gradient } from '../core/backprop.js';
+import { type CostName, DEFAULT_COST, DEFAULT_REDUCTION, type Reduction } from '../core/costs.js';
+import { forwardPass } from '../core/forward.js';
+import { type Batch, type DenseNetwork, toRows } from '../core/network.js';
+import { flatten, parameterCount } from '../core/parameters.js';
+import type { ForwardResponse, GradientResponse, Include } from '../../schemas/compute.js';
+import { assertFinite, type Quantity } from './finite.js';
+
+export interface Conventions { cost: CostName; reduction: Reduction }
+
+export function conventionsOf(request: { cost?: CostName; reduction?: Reduction }): Conventions {
+  return { cost: request.cost ?? DEFAULT_COST, reduction: request.reduction ?? DEFAULT_REDUCTION };
+}
+
+function row(data: Float64Array, e: number, width: number): number[] {
+  return Array.from(data.subarray(e * width, (e + 1) * width));
+}
+
+export function presentGradient(net: DenseNetwork, gradient: Gradient): GradientResponse['gradient'] {
+  return {
+    layers: net.layers.map((l, i) => ({
+      weights: toRows(gradient.layers[i].weights, l.nOut, l.nIn),
+      biases: Array.from(gradient.layers[i].biases),
+    })),
+  };
+}
+
+function gradientQuantities(net: DenseNetwork, gradient: Gradient, path: string, width: number): Quantity[] {
+  return net.layers.flatMap((_, i) => [
+    { name: `∂C/∂W⁽${i + 1}⁾`, path: `${path}/layers/${i}/weights`, data: gradient.layers[i].weights, width },
+    { name: `∂C/∂b⁽${i + 1}⁾`, path: `${path}/layers/${i}/biases`, data: gradient.layers[i].biases, width },
+  ]);
+}
+
+export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions): ForwardResponse {
+  const trace = forwardPass(net, batch);
+  const L = net.layers.length;
+  const quantities: Quantity[] = [];
+  for (let l = 1; l <= L; l++) {
+    const w = net.layers[l - 1].nOut;
+    quantities.push({ name: `z⁽${l}⁾`, path: `/examples/{e}/layers/${l - 1}/z`, data: trace.z[l], width: w });
+    quantities.push({ name: `a⁽${l}⁾`, path: `/examples/{e}/layers/${l - 1}/a`, data: trace.a[l], width: w });
+  }
+  const costs = batch.targets ? batchCost(net, trace, batch.targets, conventions.cost, conventions.reduction) : undefined;
+  if (costs) {
+    quantities.unshift({ name: 'cost C₀', path: '/examples/{e}/cost', data: costs.exampleCosts, width: 1 });
+    quantities.unshift({ name: 'cost C', path: '/cost', data: Float64Array.of(costs.cost), width: 0 });
+  }
+  assertFinite(quantities);
+  const nOut = net.layers[L - 1].nOut;
+  const examples = [];
+  for (let e = 0; e < batch.count; e++) {
+    const layers = [];
+    for (let l = 1; l <= L; l++) {
+      const w = net.layers[l - 1].nOut;
+      layers.push({ z: row(trace.z[l], e, w), a: row(trace.a[l], e, w) });
+    }
+    examples.push(costs ? { cost: costs.exampleCosts[e], layers } : { layers });
+  }
+  const outputs = Array.from({ length: batch.count }, (_, e) => row(trace.a[L], e, nOut));
+  return costs ? { cost: costs.cost, outputs, examples } : { outputs, examples };
+}
+
+export interface ResolvedInclude { activations: boolean; sensitivities: boolean; vector: boolean; exampleGradients: boolean }
+
+export function resolveInclude(include: Include | undefined): ResolvedInclude {
+  return {
+    activations: include?.activations ?? true,
+    sensitivities: include?.sensitivities ?? true,
+    vector: include?.vector ?? true,
+    exampleGradients: include?.exampleGradients ?? false,
+  };
+}
+
+export function computeGradient(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): GradientResponse {
+  const result = backprop(net, batch, { ...conventions, exampleGradients: include.exampleGradients });
+  const L = net.layers.length;
+  const quantities: Quantity[] = [
+    { name: 'cost C', path: '/cost', data: Float64Array.of(result.cost), width: 0 },
+    { name: 'cost C₀', path: '/examples/{e}/cost', data: result.exampleCosts, width: 1 },
+    ...gradientQuantities(net, result.gradient, '/gradient', 0),
+  ];
+  for (let l = 1; l <= L; l++) {
+    const w = net.layers[l - 1].nOut;
+    const at = `/examples/{e}/layers/${l - 1}`;
+    if (include.activations) {
+      quantities.push({ name: `z⁽${l}⁾`, path: `${at}/z`, data: result.trace.z[l], width: w });
+      quantities.push({ name: `a⁽${l}⁾`, path: `${at}/a`, data: result.trace.a[l], width: w });
+    }
+    if (include.sensitivities) {
+      quantities.push({ name: `∂C₀/∂a⁽${l}⁾`, path: `${at}/dCda`, data: result.dCda[l], width: w });
+      quantities.push({ name: `∂C₀/∂z⁽${l}⁾`, path: `${at}/dCdz`, data: result.dCdz[l], width: w });
+    }
+  }
+  if (include.sensitivities) {
+    quantities.push({ name: '∂C₀/∂a⁽⁰⁾', path: '/examples/{e}/dCdInput', data: result.dCdInput, width: net.layers[0].nIn });
+  }
+  result.exampleGradients?.forEach((g, e) => quantities.push(...gradientQuantities(net, g, `/examples/${e}/gradient`, 0)));
+  assertFinite(quantities);
+
+  const examples: GradientResponse['examples'] = [];
+  for (let e = 0; e < batch.count; e++) {
+    const item: GradientResponse['examples'][number] = { cost: result.exampleCosts[e] };
+    if (include.activations || include.sensitivities) {
+      item.layers = [];
+      for (let l = 1; l <= L; l++) {
+        const w = net.layers[l - 1].nOut;
+        item.layers.push({
+          ...(include.activations ? { z: row(result.trace.z[l], e, w), a: row(result.trace.a[l], e, w) } : {}),
+          ...(include.sensitivities ? { dCda: row(result.dCda[l], e, w), dCdz: row(result.dCdz[l], e, w) } : {}),
+        });
+      }
+    }
+    if (include.sensitivities) item.dCdInput = row(result.dCdInput, e, net.layers[0].nIn);
+    if (result.exampleGradients) item.gradient = presentGradient(net, result.exampleGradients[e]);
+    examples.push(item);
+  }
+  return {
+    cost: result.cost,
+    conventions,
+    parameterCount: parameterCount(net),
+    gradient: presentGradient(net, result.gradient),
+    ...(include.vector ? { vector: Array.from(flatten(result.gradient.layers)) } : {}),
+    examples,
+  };
+}

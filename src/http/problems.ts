@@ -1,0 +1,51 @@
+// REST errors as application/problem+json (RFC 9457): one error handler, one 404 handler.
+// 4xx keep their message; 5xx are masked (the detail is logged, not sent).
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, ServiceError } from '../errors.js';
+import { toFieldErrors } from '../validation.js';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+/** Fastify's own errors (parsing, limits, validation) in terms of our table. */
+export function toServiceError(error: FastifyError | Error): ServiceError {
+  if (error instanceof ServiceError) return error;
+  const e = error as FastifyError & { validationContext?: string };
+  if (e.validation) {
+    const prefix = e.validationContext && e.validationContext !== 'body' ? `/${e.validationContext}` : '';
+    const errors = toFieldErrors(e.validation as never, prefix);
+    return new ServiceError('invalid-request', `The request ${e.validationContext ?? 'body'} does not match the schema (${errors.length} error${errors.length === 1 ? '' : 's'}).`, { errors });
+  }
+  const byCode: Record<string, [ErrorCode, string]> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: ['malformed-json', 'The body is not valid JSON.'],
+    FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed-json', 'The body is empty; a JSON document is required.'],
+    FST_ERR_CTP_BODY_TOO_LARGE: ['payload-too-large', 'The body is larger than the limit.'],
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported-media-type', 'Send the body as application/json.'],
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['malformed-json', 'Content-Length does not match the body.'],
+    FST_ERR_CTP_EMPTY_TYPE: ['unsupported-media-type', 'A Content-Type header is required.'],
+    FST_ERR_CTP_INVALID_TYPE: ['unsupported-media-type', 'The Content-Type header is not valid.'],
+  };
+  const known = e.code ? byCode[e.code] : undefined;
+  if (known) return new ServiceError(known[0], known[1]);
+  // A JSON body with __proto__ or constructor.prototype is refused by fastify's secure parser.
+  if (e instanceof SyntaxError || e.statusCode === 400) return new ServiceError('malformed-json', e.message);
+  if (e.statusCode === 413) return new ServiceError('payload-too-large', e.message);
+  if (e.statusCode === 415) return new ServiceError('unsupported-media-type', e.message);
+  return new ServiceError('internal', 'An internal error occurred.');
+}
+
+export function sendProblem(reply: FastifyReply, error: ServiceError): FastifyReply {
+  if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
+  if (error.code === 'unauthorized') reply.header('www-authenticate', 'Bearer');
+  return reply.code(error.status).type(PROBLEM_JSON).send(error.toProblem());
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const problem = toServiceError(error);
+    if (problem.status >= 500 && problem.code !== 'service-unavailable') request.log.error({ err: error }, 'request failed');
+    else request.log.info({ problem: problem.code, status: problem.status }, 'request rejected');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new ServiceError('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+}

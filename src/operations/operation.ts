@@ -1,0 +1,47 @@
+// An operation is one use case with two doors: a REST route and a JSON-RPC method.
+// Both validate with the same schema (src/validation.ts) and call the same `run`.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import type { Config } from '../config.js';
+import type { Services } from '../services.js';
+
+/** What a run may say about the response beyond its body (REST headers; RPC ignores most). */
+export interface ResponseMeta {
+  status?: number;
+  etag?: string;
+  location?: string;
+  replayed?: boolean;
+}
+
+export interface OperationContext {
+  config: Config;
+  services: Services;
+  /** Who is calling: a stable id of the API key (never the key itself); '' when the service is open. */
+  principal: string;
+  log: FastifyBaseLogger;
+  /** Aborted when the client goes away or the request times out. */
+  signal: AbortSignal;
+  /** Request headers that carry semantics (REST headers; RPC may pass them as params). */
+  ifMatch?: string;
+  idempotencyKey?: string;
+  meta: ResponseMeta;
+}
+
+export interface Operation<Params extends TSchema = TSchema, Result extends TSchema = TSchema> {
+  /** The JSON-RPC method name. */
+  name: string;
+  summary: string;
+  description?: string;
+  /** JSON-RPC params: the REST body, plus `id` for session methods. */
+  params: Params;
+  /** The REST body (the same as params when there is no path parameter). */
+  body: TSchema;
+  result: Result;
+  run(params: Static<Params>, ctx: OperationContext): Promise<Static<Result>> | Static<Result>;
+}
+
+export function defineOperation<P extends TSchema, R extends TSchema>(
+  op: Omit<Operation<P, R>, 'body'> & { body?: TSchema },
+): Operation<P, R> {
+  return { ...op, body: op.body ?? op.params };
+}

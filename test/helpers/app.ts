@@ -1,0 +1,20 @@
+// Builds the app for tests: inject for route-level tests, listen() on a free port for e2e.
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', ...env });
+}
+
+export async function makeApp(options: Partial<AppOptions> & { env?: Record<string, string> } = {}): Promise<FastifyInstance> {
+  return buildApp({ config: options.config ?? testConfig(options.env), logger: false, ...options });
+}
+
+/** A listening server on 127.0.0.1 and a free port; returns its base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return `http://127.0.0.1:${address.port}`;
+}
