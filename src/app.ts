@@ -1,6 +1,7 @@
 // buildApp assembles the service and never listens: server.ts (or a test) does that.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import './http/fastify-augment.js';
 import { registerProblemHandlers } from './http/problems.js';
@@ -43,8 +44,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema }) => compile(schema));
   // Response schemas document the API; bodies are written by JSON.stringify, which never coerces.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // X-Served-By names the replica (its hostname, or REPLICA_NAME) so a client sees the load spread.
+  const servedBy = config.replicaName ?? hostname();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    reply.header('x-served-by', servedBy);
   });
   registerProblemHandlers(app);
   await registerDocs(app);

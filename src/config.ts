@@ -22,6 +22,8 @@ export interface Config {
   store: 'memory' | 'redis';
   redisUrl: string;
   apiKeys: string[];
+  /** Shown in X-Served-By; defaults to the hostname. */
+  replicaName?: string;
   sessionTtlSeconds: number;
   maxSessionTtlSeconds: number;
   limits: Limits;
@@ -63,6 +65,7 @@ export function loadConfig(env: Env = {}, readFile?: (path: string) => string): 
     store,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     apiKeys,
+    replicaName: env.REPLICA_NAME || undefined,
     sessionTtlSeconds: Math.min(integer(env, 'SESSION_TTL_SECONDS', 3600), maxSessionTtlSeconds),
     maxSessionTtlSeconds,
     limits: {
