@@ -1,7 +1,7 @@
 // REST errors as application/problem+json (RFC 9457): one error handler, one 404 handler.
 // 4xx keep their message; 5xx are masked (the detail is logged, not sent).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, ServiceError } from '../errors.js';
+import { ERRORS, type ErrorCode, ServiceError } from '../errors.js';
 import { toFieldErrors } from '../validation.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -39,12 +39,35 @@ export function sendProblem(reply: FastifyReply, error: ServiceError): FastifyRe
   return reply.code(error.status).type(PROBLEM_JSON).send(error.toProblem());
 }
 
+/** The JSON-RPC error object for a service error (API.md §5: HTTP 200, the table's code). */
+export function rpcErrorBody(error: ServiceError, id: string | number | null = null) {
+  const problem = error.toProblem();
+  const { title, ...data } = problem;
+  return { jsonrpc: '2.0' as const, error: { code: ERRORS[error.code].rpc, message: title, data }, id };
+}
+
+export const isRpcRequest = (request: FastifyRequest) => request.url === '/rpc' || request.url.startsWith('/rpc?');
+
+/**
+ * Sends an error in the door's own form: a JSON-RPC error object (HTTP 200) on /rpc — except a
+ * body above the size limit, a 413 problem — and a problem document everywhere else. Hooks that
+ * refuse a request (auth, rate limit, overload, shutdown) call this, so /rpc stays JSON-RPC.
+ */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ServiceError): FastifyReply {
+  if (isRpcRequest(request) && error.code !== 'payload-too-large') {
+    if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
+    if (error.code === 'unauthorized') reply.header('www-authenticate', 'Bearer');
+    return reply.code(200).type('application/json').send(rpcErrorBody(error));
+  }
+  return sendProblem(reply, error);
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = toServiceError(error);
     if (problem.status >= 500 && problem.code !== 'service-unavailable') request.log.error({ err: error }, 'request failed');
     else request.log.info({ problem: problem.code, status: problem.status }, 'request rejected');
-    return sendProblem(reply, problem);
+    return sendError(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new ServiceError('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
