@@ -45,8 +45,8 @@ export function computeForward(net: DenseNetwork, batch: Batch, conventions: Con
   }
   const costs = batch.targets ? batchCost(net, trace, batch.targets, conventions.cost, conventions.reduction) : undefined;
   if (costs) {
-    quantities.unshift({ name: 'cost C₀', path: '/examples/{e}/cost', data: costs.exampleCosts, width: 1 });
-    quantities.unshift({ name: 'cost C', path: '/cost', data: Float64Array.of(costs.cost), width: 0 });
+    quantities.push({ name: 'cost C₀', path: '/examples/{e}/cost', data: costs.exampleCosts, width: 1 });
+    quantities.push({ name: 'cost C', path: '/cost', data: Float64Array.of(costs.cost), width: 0 });
   }
   assertFinite(quantities);
   const nOut = net.layers[L - 1].nOut;
@@ -77,26 +77,28 @@ export function resolveInclude(include: Include | undefined): ResolvedInclude {
 export function computeGradient(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): GradientResponse {
   const result = backprop(net, batch, { ...conventions, exampleGradients: include.exampleGradients });
   const L = net.layers.length;
-  const quantities: Quantity[] = [
-    { name: 'cost C', path: '/cost', data: Float64Array.of(result.cost), width: 0 },
-    { name: 'cost C₀', path: '/examples/{e}/cost', data: result.exampleCosts, width: 1 },
-    ...gradientQuantities(net, result.gradient, '/gradient', 0),
-  ];
+  // Listed in the order of the computation, so that the first error names the root cause.
+  const quantities: Quantity[] = [];
   for (let l = 1; l <= L; l++) {
     const w = net.layers[l - 1].nOut;
     const at = `/examples/{e}/layers/${l - 1}`;
-    if (include.activations) {
-      quantities.push({ name: `z⁽${l}⁾`, path: `${at}/z`, data: result.trace.z[l], width: w });
-      quantities.push({ name: `a⁽${l}⁾`, path: `${at}/a`, data: result.trace.a[l], width: w });
-    }
-    if (include.sensitivities) {
+    quantities.push({ name: `z⁽${l}⁾`, path: `${at}/z`, data: result.trace.z[l], width: w });
+    quantities.push({ name: `a⁽${l}⁾`, path: `${at}/a`, data: result.trace.a[l], width: w });
+  }
+  quantities.push(
+    { name: 'cost C₀', path: '/examples/{e}/cost', data: result.exampleCosts, width: 1 },
+    { name: 'cost C', path: '/cost', data: Float64Array.of(result.cost), width: 0 },
+  );
+  if (include.sensitivities) {
+    for (let l = L; l >= 1; l--) {
+      const w = net.layers[l - 1].nOut;
+      const at = `/examples/{e}/layers/${l - 1}`;
       quantities.push({ name: `∂C₀/∂a⁽${l}⁾`, path: `${at}/dCda`, data: result.dCda[l], width: w });
       quantities.push({ name: `∂C₀/∂z⁽${l}⁾`, path: `${at}/dCdz`, data: result.dCdz[l], width: w });
     }
-  }
-  if (include.sensitivities) {
     quantities.push({ name: '∂C₀/∂a⁽⁰⁾', path: '/examples/{e}/dCdInput', data: result.dCdInput, width: net.layers[0].nIn });
   }
+  quantities.push(...gradientQuantities(net, result.gradient, '/gradient', 0));
   result.exampleGradients?.forEach((g, e) => quantities.push(...gradientQuantities(net, g, `/examples/${e}/gradient`, 0)));
   assertFinite(quantities);
 
