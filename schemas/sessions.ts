@@ -61,9 +61,9 @@ export const SessionView = Type.Object({
   seed: Type.Integer({ description: 'Seed of the mini-batch shuffling.' }),
   exampleCount: Type.Integer({ description: 'Examples kept with the session.' }),
   ttlSeconds: Type.Integer(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  expiresAt: Type.String({ format: 'date-time', description: 'updatedAt + ttlSeconds: every write renews the session.' }),
+  createdAt: Type.String({ description: 'ISO 8601 (UTC).' }),
+  updatedAt: Type.String({ description: 'ISO 8601 (UTC).' }),
+  expiresAt: Type.String({ description: 'ISO 8601 (UTC): updatedAt + ttlSeconds: every write renews the session.' }),
 }, closed);
 export type SessionView = Static<typeof SessionView>;
 
