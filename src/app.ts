@@ -10,6 +10,8 @@ import { type Services, defaultServices } from './services.js';
 import { compile } from './validation.js';
 import computeRoutes from '../routes/compute.js';
 import systemRoutes from '../routes/system.js';
+import sessionRoutes from '../routes/sessions.js';
+import { createMemoryStore } from './sessions/memory-store.js';
 
 export interface AppOptions {
   config: Config;
@@ -38,7 +40,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
 
   app.decorate('config', config);
-  app.decorate('services', { ...defaultServices(), ...options.services });
+  const services = { ...defaultServices(), ...options.services };
+  // A store made here is the app's own and closes with it; a store passed in belongs to the caller.
+  if (!services.sessions) {
+    const own = createMemoryStore({ now: services.now, maxSessions: config.limits.maxSessions });
+    services.sessions = own;
+    app.addHook('onClose', async () => own.close());
+  }
+  app.decorate('services', services);
   app.decorateRequest('principal', '');
   app.setValidatorCompiler(({ schema }) => compile(schema));
   // Response schemas document the API; bodies are written by JSON.stringify, which never coerces.
@@ -54,5 +63,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(systemRoutes);
   await app.register(computeRoutes);
+  await app.register(sessionRoutes);
   return app;
 }

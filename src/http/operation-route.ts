@@ -34,11 +34,12 @@ export function contextOf(request: FastifyRequest, reply: FastifyReply): Operati
   };
 }
 
-/** Aborted when the client closes the connection before the reply is sent. */
-function abortSignalOf(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+/**
+ * Aborted when the client closes the connection before the reply is sent. Only the response's
+ * 'close' says so: since Node 16 the request's 'close' fires as soon as its body has been read.
+ */
+function abortSignalOf(_request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  const onClose = () => { if (!reply.sent) controller.abort(); };
-  request.raw.once('close', onClose);
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
   return controller.signal;
 }

@@ -2,7 +2,8 @@
 // 'toString' or '__proto__' is never a method.
 import { forward, gradient } from './compute.js';
 import type { Operation } from './operation.js';
+import { sessionOperations } from './sessions.js';
 
-export const operationList: Operation[] = [forward, gradient] as unknown as Operation[];
+export const operationList: Operation[] = [forward, gradient, ...sessionOperations] as unknown as Operation[];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(operationList.map((op) => [op.name, op]));

@@ -1,0 +1,13 @@
+// Polls a URL until it answers 200 (e.g. /readyz once Redis is reachable).
+export async function waitFor(url: string, timeoutMs: number, output: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
