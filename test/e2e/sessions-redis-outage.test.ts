@@ -10,7 +10,7 @@ import type { SessionStore } from '../../src/sessions/store.js';
 import { listen, makeApp, testConfig } from '../helpers/app.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { waitUntilReady, xor } from '../helpers/sessions.js';
-import { waitFor } from '../helpers/server-process.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 async function call(base: string, method: 'GET' | 'POST', path: string, body?: unknown) {
   const res = await request(base + path, {
