@@ -58,7 +58,18 @@ function errorComponents(): Record<string, { code: number; message: string }> {
   return out;
 }
 
+/** The params schema's own `examples`, as OpenRPC example pairings (by-name: one value per member). */
+function examplesOf(op: Operation) {
+  const examples = (op.params as { examples?: unknown }).examples;
+  if (!Array.isArray(examples)) return [];
+  return examples.map((example: Record<string, unknown>, i) => ({
+    name: `${op.name} example ${i + 1}`,
+    params: Object.entries(plain(example)).map(([name, value]) => ({ name, value })),
+  }));
+}
+
 function methodOf(op: Operation, errorRefs: { $ref: string }[]) {
+  const examples = examplesOf(op);
   return {
     name: op.name,
     summary: op.summary,
@@ -67,6 +78,7 @@ function methodOf(op: Operation, errorRefs: { $ref: string }[]) {
     params: paramDescriptors(op.params as unknown as JsonSchema),
     result: { name: `${op.name}.result`, schema: plain(op.result ?? {}) },
     errors: errorRefs,
+    ...(examples.length > 0 ? { examples } : {}),
   };
 }
 

@@ -94,6 +94,19 @@ describe('rpc.discover', () => {
     expect(validate({ ...chain, cost: 'bogus' })).toBe(false);
   });
 
+  it('its examples come from the params schemas, and each one is accepted by its method', async () => {
+    const withExamples = doc.methods.filter((m: { examples?: unknown[] }) => m.examples);
+    expect(withExamples.map((m: { name: string }) => m.name)).toContain('gradient');
+    for (const method of withExamples) {
+      for (const example of method.examples) {
+        const params = Object.fromEntries(example.params.map((p: { name: string; value: unknown }) => [p.name, p.value]));
+        expect(params).toEqual((operations.get(method.name)!.params as { examples: unknown[] }).examples[method.examples.indexOf(example)]);
+        const reply = await postRpc(app, { jsonrpc: '2.0', method: method.name, params, id: 1 });
+        if (reply.body.error) expect(reply.body.error.code, `${method.name}: ${JSON.stringify(reply.body.error)}`).not.toBe(-32602);
+      }
+    }
+  });
+
   it('is the same document, byte for byte, on every call', async () => {
     const again = await postRpc(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 'd' });
     expect(JSON.stringify(again.body.result)).toBe(JSON.stringify(doc));
