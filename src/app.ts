@@ -12,6 +12,7 @@ import computeRoutes from '../routes/compute.js';
 import systemRoutes from '../routes/system.js';
 import sessionRoutes from '../routes/sessions.js';
 import { createMemoryStore } from './sessions/memory-store.js';
+import rpcRoutes from '../routes/rpc.js';
 
 export interface AppOptions {
   config: Config;
@@ -64,5 +65,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes);
   await app.register(computeRoutes);
   await app.register(sessionRoutes);
+  await app.register(rpcRoutes);
   return app;
 }
