@@ -85,6 +85,9 @@ def post(url, body, api_key=None):
     except urllib.error.HTTPError as err:      # a problem+json document: show it, stop
         sys.stderr.write("gradient-service refused the request: %s\n%s\n" % (err.code, err.read().decode("utf-8", "replace")))
         raise SystemExit(2)
+    except urllib.error.URLError as err:       # no service there
+        sys.stderr.write("gradient-service is unreachable at %s: %s\n" % (url, err.reason))
+        raise SystemExit(2)
 
 
 def grade(base_url, submission, reveal, api_key=None):
