@@ -24,12 +24,29 @@ function costAt(net: DenseNetwork, batch: Batch, conventions: Conventions): numb
 }
 
 /**
+ * How a long check shares the event loop: after about `workPerPause` multiply-adds it awaits
+ * `pause()` (setImmediate in the service) and gives up when `signal` is aborted. Counting work,
+ * not time, keeps this module free of clocks; the numbers never depend on it.
+ */
+export interface Cooperation {
+  pause: () => Promise<void>;
+  signal?: AbortSignal;
+  workPerPause?: number;
+}
+
+const DEFAULT_WORK_PER_PAUSE = 4_000_000;
+
+/**
  * Central differences, perturbing each parameter in place. The original value is written back
  * (not θ + ε − ε, which rounds), so the network is bit-identical afterwards.
  */
-export function numericGradient(net: DenseNetwork, batch: Batch, conventions: Conventions, epsilon: number): Float64Array {
+export async function numericGradient(
+  net: DenseNetwork, batch: Batch, conventions: Conventions, epsilon: number, cooperation?: Cooperation,
+): Promise<Float64Array> {
   const views = parameterViews(net);
   const numeric = new Float64Array(views.reduce((n, v) => n + v.length, 0));
+  const workPerComponent = 2 * numeric.length * batch.count;
+  let work = 0;
   let i = 0;
   for (const theta of views) {
     for (let k = 0; k < theta.length; k++, i++) {
@@ -40,6 +57,14 @@ export function numericGradient(net: DenseNetwork, batch: Batch, conventions: Co
       const minus = costAt(net, batch, conventions);
       theta[k] = original;
       numeric[i] = (plus - minus) / (2 * epsilon);
+      work += workPerComponent;
+      if (cooperation && work >= (cooperation.workPerPause ?? DEFAULT_WORK_PER_PAUSE)) {
+        work = 0;
+        await cooperation.pause();
+        if (cooperation.signal?.aborted) {
+          throw new ServiceError('conflict', 'The client went away before the gradient check finished; it was abandoned.');
+        }
+      }
     }
   }
   return numeric;
@@ -66,12 +91,12 @@ export function relativeError(a: number, n: number): number {
   return Math.abs(a - n) / Math.max(scale, RELATIVE_FLOOR);
 }
 
-export function checkGradient(
-  net: DenseNetwork, batch: Batch, conventions: Conventions, epsilon: number, tolerance: number,
-): CheckResponse {
+export async function checkGradient(
+  net: DenseNetwork, batch: Batch, conventions: Conventions, epsilon: number, tolerance: number, cooperation?: Cooperation,
+): Promise<CheckResponse> {
   const analytic = flatten(backprop(net, batch, conventions).gradient.layers);
   assertFiniteVector(net, analytic, '/analytic', 'the analytic');
-  const numeric = numericGradient(net, batch, conventions, epsilon);
+  const numeric = await numericGradient(net, batch, conventions, epsilon, cooperation);
   assertFiniteVector(net, numeric, '/numeric', 'the central difference of');
   let maxAbsError = 0;
   let maxRelError = 0;

@@ -8,6 +8,8 @@ import { toCompareResponse, toGradescope, toPrairieLearn } from '../compute/repo
 import { parameterCount } from '../core/parameters.js';
 import { defineOperation } from './operation.js';
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export const gradientCheck = defineOperation({
   name: 'gradient.check',
   summary: 'Finite-difference check: every component of the backpropagated gradient against (C(θ+ε) − C(θ−ε)) / 2ε.',
@@ -16,11 +18,13 @@ export const gradientCheck = defineOperation({
     + 'counted against the work limit.',
   params: CheckRequest,
   result: CheckResponse,
-  run(request, { config }) {
+  run(request, { config, signal }) {
     const { net, batch } = prepareComputation(request.network, request.examples, config.limits, { requireTargets: true });
     const P = parameterCount(net);
     checkWorkBudget(P, batch.count, checkPasses(P), config.limits, '/examples');
-    return checkGradient(net, batch, conventionsOf(request), request.epsilon ?? DEFAULT_EPSILON, request.tolerance ?? DEFAULT_CHECK_TOLERANCE);
+    // A large check yields to the event loop between slices so other requests are served meanwhile.
+    return checkGradient(net, batch, conventionsOf(request), request.epsilon ?? DEFAULT_EPSILON, request.tolerance ?? DEFAULT_CHECK_TOLERANCE,
+      { pause: yieldToEventLoop, signal });
   },
 });
 

@@ -174,6 +174,24 @@ describe('POST /v1/gradient/check', () => {
     await small.close();
   });
 
+  it('a long check shares the event loop: other requests are answered while it runs', async () => {
+    const rnd = seeded(3);
+    const layer = (nOut: number, nIn: number) => ({
+      weights: Array.from({ length: nOut }, () => Array.from({ length: nIn }, () => rnd() - 0.5)),
+      biases: Array.from({ length: nOut }, () => rnd() - 0.5),
+    });
+    const network = { layers: [layer(60, 40), layer(20, 60)] }; // P = 3680: ~2·10⁸ multiply-adds over 8 examples
+    const examples = Array.from({ length: 8 }, () => ({ input: Array.from({ length: 40 }, () => rnd()), target: Array.from({ length: 20 }, () => rnd()) }));
+    const order: string[] = [];
+    const check = app.inject({ method: 'POST', url: '/v1/gradient/check', payload: { network, examples } }).then((r) => { order.push('check'); return r; });
+    await new Promise((r) => setTimeout(r, 20));
+    const health = await app.inject({ method: 'GET', url: '/healthz' });
+    order.push('healthz');
+    expect(health.statusCode).toBe(200);
+    expect((await check).statusCode).toBe(200);
+    expect(order).toEqual(['healthz', 'check']);
+  });
+
   it('names a non-finite central difference (422) instead of sending null', async () => {
     // cross_entropy on a linear output: ln of a negative activation at θ ± ε.
     const network = { layers: [{ weights: [[1]], biases: [0], activation: 'linear' }] };

@@ -84,11 +84,28 @@ describe('gradeSubmission', () => {
 });
 
 describe('the gradient check', () => {
-  it('puts every parameter back bit for bit', () => {
+  it('puts every parameter back bit for bit', async () => {
     const net = toDenseNetwork(net232.network);
     const before = net.layers.map((l) => [Array.from(l.weights), Array.from(l.biases)]);
-    numericGradient(net, toBatch(net232.examples, 2, 2), { cost: 'quadratic', reduction: 'mean' }, 0.1);
+    await numericGradient(net, toBatch(net232.examples, 2, 2), { cost: 'quadratic', reduction: 'mean' }, 0.1);
     expect(net.layers.map((l) => [Array.from(l.weights), Array.from(l.biases)])).toEqual(before);
+  });
+
+  it('shares the event loop: pauses every workPerPause multiply-adds, stops when aborted', async () => {
+    const batch = toBatch(net232.examples, 2, 2);
+    const conventions = { cost: 'quadratic' as const, reduction: 'mean' as const };
+    let pauses = 0;
+    // 17 components, each 2 passes × 17 parameters × 2 examples = 68 units: a pause every 2 components.
+    const plain = await numericGradient(toDenseNetwork(net232.network), batch, conventions, 1e-6);
+    const shared = await numericGradient(toDenseNetwork(net232.network), batch, conventions, 1e-6, { pause: async () => { pauses++; }, workPerPause: 136 });
+    expect(pauses).toBe(8);
+    expect(Array.from(shared)).toEqual(Array.from(plain));
+    const controller = new AbortController();
+    const net = toDenseNetwork(net232.network);
+    const before = net.layers.map((l) => Array.from(l.weights));
+    await expect(numericGradient(net, batch, conventions, 1e-6, { pause: async () => controller.abort(), signal: controller.signal, workPerPause: 1 }))
+      .rejects.toMatchObject({ code: 'conflict' });
+    expect(net.layers.map((l) => Array.from(l.weights))).toEqual(before);
   });
 
   it('relative error: CS231n form, floored, at most 1, finite near the largest doubles', () => {
@@ -99,10 +116,10 @@ describe('the gradient check', () => {
     expect(relativeError(3, 1)).toBe(0.5);
   });
 
-  it('maxima of a known case: f linear, C = (w·x − y)², the central difference is exact', () => {
+  it('maxima of a known case: f linear, C = (w·x − y)², the central difference is exact', async () => {
     // w = 0.5, b = 0, x = 2, y = 0: a = 1, ∂C/∂w = 2·1·2 = 4, ∂C/∂b = 2; C is quadratic in each.
     const net = toDenseNetwork({ layers: [{ weights: [[0.5]], biases: [0], activation: 'linear' }] });
-    const r = checkGradient(net, toBatch([{ input: [2], target: [0] }], 1, 1), { cost: 'quadratic', reduction: 'mean' }, 2 ** -10, 0);
+    const r = await checkGradient(net, toBatch([{ input: [2], target: [0] }], 1, 1), { cost: 'quadratic', reduction: 'mean' }, 2 ** -10, 0);
     expect(r).toEqual({ passed: true, maxAbsError: 0, maxRelError: 0, analytic: [4, 2], numeric: [4, 2] });
   });
 });
