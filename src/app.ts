@@ -9,6 +9,7 @@ import { registerDocs } from './http/docs.js';
 import { type Services, defaultServices } from './services.js';
 import { compile } from './validation.js';
 import computeRoutes from '../routes/compute.js';
+import gradingRoutes from '../routes/grading.js';
 import systemRoutes from '../routes/system.js';
 import sessionRoutes from '../routes/sessions.js';
 import { createMemoryStore } from './sessions/memory-store.js';
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes);
   await app.register(computeRoutes);
   await app.register(sessionRoutes);
+  await app.register(gradingRoutes);
   await app.register(rpcRoutes);
   return app;
 }
