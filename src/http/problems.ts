@@ -33,6 +33,11 @@ export function toServiceError(error: FastifyError | Error): ServiceError {
   return new ServiceError('internal', 'An internal error occurred.');
 }
 
+/** The request ran past the handler timeout (timeout.ts's timer, or operation-route's deadline check). */
+export function handlerTimeout(): ServiceError {
+  return new ServiceError('service-unavailable', 'The request took longer than the handler timeout; retry later or send less work.', { retryAfter: 1 });
+}
+
 export function sendProblem(reply: FastifyReply, error: ServiceError): FastifyReply {
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
   if (error.code === 'unauthorized') reply.header('www-authenticate', 'Bearer');
