@@ -7,7 +7,7 @@ import './http/fastify-augment.js';
 import { registerProblemHandlers } from './http/problems.js';
 import { registerDocs } from './http/docs.js';
 import { registerAuth } from './http/auth.js';
-import { createMetrics, registerMetrics } from './http/metrics.js';
+import { createMetrics, instrumentStore, registerMetrics } from './http/metrics.js';
 import { registerOverload } from './http/overload.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerShutdown } from './http/shutdown.js';
@@ -53,7 +53,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A store made here is the app's own and closes with it; a store passed in belongs to the caller.
   if (!services.sessions) {
     const own = createMemoryStore({ now: services.now, maxSessions: config.limits.maxSessions });
-    services.sessions = own;
+    // Counted in this app's metrics (a store passed in is counted by its owner: server.ts).
+    services.sessions = instrumentStore(own, services.metrics ??= createMetrics());
     app.addHook('onClose', async () => own.close());
   }
   services.metrics ??= createMetrics();

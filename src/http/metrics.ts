@@ -3,6 +3,7 @@
 // code reports sessions held, steps applied and store errors through the functions below.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SessionStore } from '../sessions/store.js';
 
 export interface Metrics {
   registry: Registry;
@@ -59,4 +60,40 @@ export async function timeOperation<T>(metrics: Metrics | undefined, operation: 
   } finally {
     end();
   }
+}
+
+/**
+ * The session store, counted: every rejected call is a store error (by method), and the
+ * creates and deletes this replica commits move sessions_held (expiries are not seen here, so
+ * with Redis and several replicas it is this replica's view, not the store's count).
+ */
+export function instrumentStore(store: SessionStore, metrics: Metrics): SessionStore {
+  const counted = <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        metrics.storeErrors.inc({ operation });
+        throw err;
+      }
+    };
+  return {
+    kind: store.kind,
+    get: counted('get', (id) => store.get(id)),
+    create: counted('create', async (...args: Parameters<SessionStore['create']>) => {
+      const outcome = await store.create(...args);
+      if (outcome.status === 'committed') metrics.sessionsHeld.inc();
+      return outcome;
+    }),
+    update: counted('update', (...args: Parameters<SessionStore['update']>) => store.update(...args)),
+    delete: counted('delete', async (id: string) => {
+      const deleted = await store.delete(id);
+      if (deleted) metrics.sessionsHeld.dec();
+      return deleted;
+    }),
+    claim: counted('claim', (...args: Parameters<SessionStore['claim']>) => store.claim(...args)),
+    release: counted('release', (...args: Parameters<SessionStore['release']>) => store.release(...args)),
+    ping: counted('ping', () => store.ping()),
+    close: () => store.close(),
+  };
 }

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { makeApp } from '../helpers/app.js';
 import { chain } from '../helpers/lesson.js';
+import { freePort } from '../helpers/redis.js';
+import { createMetrics, instrumentStore } from '../../src/http/metrics.js';
+import { createRedisStore } from '../../src/sessions/redis-store.js';
 
 interface Sample { name: string; labels: Record<string, string>; value: number }
 
@@ -94,14 +97,32 @@ describe('GET /metrics', () => {
     expect(value(after, 'gradient_compute_duration_seconds_count', g) - value(before, 'gradient_compute_duration_seconds_count', g)).toBe(3);
   });
 
-  it('session counters, as the session code reports them', async () => {
-    const metrics = app.services.metrics!;
-    metrics.sessionsHeld.set(4);
-    metrics.stepsApplied.inc(25);
-    metrics.storeErrors.inc({ operation: 'get' });
-    const { samples } = await scrape();
-    expect(value(samples, 'sessions_held')).toBe(4);
-    expect(value(samples, 'session_steps_applied_total')).toBe(25);
+  it('sessions held and steps applied move with session traffic', async () => {
+    const before = (await scrape()).samples;
+    const created = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { network: chain.network, examples: chain.examples, optimizer: { type: 'sgd', learningRate: 0.1 } } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const mid = (await scrape()).samples;
+    expect(value(mid, 'sessions_held') - value(before, 'sessions_held')).toBe(1);
+    expect((await app.inject({ method: 'POST', url: `/v1/sessions/${id}/steps`, payload: { steps: 3 } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/v1/sessions/${id}/steps`, payload: {} })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'DELETE', url: `/v1/sessions/${id}` })).statusCode).toBe(204);
+    const after = (await scrape()).samples;
+    expect(value(after, 'session_steps_applied_total') - value(before, 'session_steps_applied_total')).toBe(4);
+    expect(value(after, 'sessions_held') - value(before, 'sessions_held')).toBe(0);
+  });
+
+  it('store errors are counted by method', async () => {
+    // A Redis store pointed at a port where nothing listens: every call fails.
+    const port = await freePort();
+    const metrics = createMetrics();
+    const store = instrumentStore(createRedisStore({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 200 }), metrics);
+    await expect(store.ping()).rejects.toThrow();
+    await expect(store.get('s_x')).rejects.toThrow();
+    await store.close();
+    const text = await metrics.registry.metrics();
+    const { samples } = parsePrometheus(text);
+    expect(value(samples, 'session_store_errors_total', { operation: 'ping' })).toBe(1);
     expect(value(samples, 'session_store_errors_total', { operation: 'get' })).toBe(1);
   });
 
