@@ -6,6 +6,12 @@ import type { Config } from './config.js';
 import './http/fastify-augment.js';
 import { registerProblemHandlers } from './http/problems.js';
 import { registerDocs } from './http/docs.js';
+import { registerAuth } from './http/auth.js';
+import { createMetrics, instrumentStore, registerMetrics } from './http/metrics.js';
+import { registerOverload } from './http/overload.js';
+import { registerRateLimit } from './http/rate-limit.js';
+import { registerShutdown } from './http/shutdown.js';
+import { registerHandlerTimeout } from './http/timeout.js';
 import { type Services, defaultServices } from './services.js';
 import { compile } from './validation.js';
 import computeRoutes from '../routes/compute.js';
@@ -37,8 +43,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    return503OnClosing: true,
+    // While closing, shutdown.ts answers new requests with a 503 problem (fastify's own is not one).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
   }) as unknown as FastifyInstance;
 
   app.decorate('config', config);
@@ -46,9 +55,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A store made here is the app's own and closes with it; a store passed in belongs to the caller.
   if (!services.sessions) {
     const own = createMemoryStore({ now: services.now, maxSessions: config.limits.maxSessions });
-    services.sessions = own;
+    // Counted in this app's metrics (a store passed in is counted by its owner: server.ts).
+    services.sessions = instrumentStore(own, services.metrics ??= createMetrics());
     app.addHook('onClose', async () => own.close());
   }
+  services.metrics ??= createMetrics();
   app.decorate('services', services);
   app.decorateRequest('principal', '');
   app.setValidatorCompiler(({ schema }) => compile(schema));
@@ -61,6 +72,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-served-by', servedBy);
   });
   registerProblemHandlers(app);
+  registerMetrics(app, services.metrics);
+  app.decorate('drain', registerShutdown(app));
+  await registerOverload(app, config.overload);
+  registerHandlerTimeout(app, config.handlerTimeoutMs);
+  registerAuth(app, config.apiKeys);
+  await registerRateLimit(app, { ...config.rateLimit, redis: services.redis });
   await registerDocs(app);
 
   await app.register(systemRoutes);

@@ -27,6 +27,25 @@ export interface Config {
   sessionTtlSeconds: number;
   maxSessionTtlSeconds: number;
   limits: Limits;
+  /** Per API key (per client IP when open); max 0 = off. */
+  rateLimit: { max: number; windowMs: number };
+  overload: OverloadLimits;
+  /** Fastify's requestTimeout (whole request received) and handlerTimeout (response sent), ms; 0 = none. */
+  requestTimeoutMs: number;
+  handlerTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** After SIGTERM/SIGINT: in-flight requests get this long before the process exits 1. */
+  shutdownGraceMs: number;
+}
+
+/** @fastify/under-pressure thresholds; 0 = that check is off; maxHeapUsedBytes undefined = 90 % of V8's heap limit. */
+export interface OverloadLimits {
+  maxEventLoopDelayMs: number;
+  maxEventLoopUtilization: number;
+  maxHeapUsedBytes?: number;
+  maxRssBytes: number;
+  sampleIntervalMs: number;
+  retryAfterSeconds: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -48,6 +67,14 @@ function integer(env: Env, name: string, fallback: number, min = 1): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name} must be a number in [0, 1], got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -79,5 +106,18 @@ export function loadConfig(env: Env = {}, readFile?: (path: string) => string): 
       maxRpcBatch: integer(env, 'MAX_RPC_BATCH', d.maxRpcBatch),
       maxWorkUnits: integer(env, 'MAX_WORK_UNITS', d.maxWorkUnits),
     },
+    rateLimit: { max: integer(env, 'RATE_LIMIT_MAX', 0, 0), windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000) },
+    overload: {
+      maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1000, 0),
+      maxEventLoopUtilization: fraction(env, 'OVERLOAD_MAX_EVENT_LOOP_UTILIZATION', 0),
+      maxHeapUsedBytes: env.OVERLOAD_MAX_HEAP_USED_BYTES ? integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0) : undefined,
+      maxRssBytes: integer(env, 'OVERLOAD_MAX_RSS_BYTES', 0, 0),
+      sampleIntervalMs: integer(env, 'OVERLOAD_SAMPLE_INTERVAL_MS', 1000),
+      retryAfterSeconds: integer(env, 'OVERLOAD_RETRY_AFTER_SECONDS', 10),
+    },
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 0),
+    handlerTimeoutMs: integer(env, 'HANDLER_TIMEOUT_MS', 60_000, 0),
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
   };
 }

@@ -1,22 +1,36 @@
 // The process: the only reader of process.env, the only caller of listen and of signals.
 import closeWithGrace from 'close-with-grace';
+import { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createSessionStore } from './sessions/index.js';
+import { createMetrics, instrumentStore } from './http/metrics.js';
 
 const config = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
-const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] });
+const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization', 'authorization'] });
 const now = () => Date.now();
-const sessions = createSessionStore(config, { now, log: logger });
-const app = await buildApp({ config, logger, services: { now, sessions } });
+const metrics = createMetrics();
+const sessions = instrumentStore(createSessionStore(config, { now, log: logger }), metrics);
+// With STORE=redis and a rate limit, replicas count requests in the same Redis.
+const redis = config.store === 'redis' && config.rateLimit.max > 0
+  ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  : undefined;
+redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate-limit redis error'));
+const app = await buildApp({ config, logger, services: { now, sessions, redis, metrics } });
 
-closeWithGrace({ delay: Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000) }, async ({ signal, err }) => {
+// SIGTERM/SIGINT: readiness fails and new requests get 503 at once; app.close() stops accepting
+// connections, closes idle keep-alive ones and lets in-flight requests finish; then the store
+// and Redis close and the process exits 0 — or 1 if that takes longer than the grace period.
+closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }) => {
+  app.drain.start();
   if (err) logger.error({ err }, 'shutting down after an error');
-  else logger.info({ signal }, 'shutting down');
+  else logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
   await app.close();
   await sessions.close();
+  redis?.disconnect();
+  logger.info('closed');
 });
 
 await app.listen({ port: config.port, host: config.host });

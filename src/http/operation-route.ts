@@ -4,6 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../schemas/common.js';
 import type { Operation, OperationContext } from '../operations/operation.js';
+import { timeOperation } from './metrics.js';
+import { handlerTimeout } from './problems.js';
+import { deadlineSignalOf } from './timeout.js';
 
 export interface RouteOptions {
   method: 'GET' | 'POST' | 'DELETE';
@@ -35,13 +38,28 @@ export function contextOf(request: FastifyRequest, reply: FastifyReply): Operati
 }
 
 /**
- * Aborted when the client closes the connection before the reply is sent. Only the response's
- * 'close' says so: since Node 16 the request's 'close' fires as soon as its body has been read.
+ * Aborted when the client closes the connection before the reply is sent, or when the handler
+ * timeout fires (timeout.ts). Not the request's own 'close': on Node 20 that fires as soon as
+ * the body has been read.
  */
-function abortSignalOf(_request: FastifyRequest, reply: FastifyReply): AbortSignal {
+function abortSignalOf(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
-  return controller.signal;
+  const deadline = deadlineSignalOf(request);
+  return deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal;
+}
+
+/**
+ * Runs an operation for either door: timed in the metrics, and refused with a 503 when it
+ * finished past the handler timeout — work that held the event loop the whole time (so that
+ * fastify's timer could not fire) still answers as a timeout, not as a late success.
+ */
+export async function runOperation<P, R>(op: { name: string; run(params: P, ctx: OperationContext): R | Promise<R> }, params: P, ctx: OperationContext): Promise<R> {
+  const started = performance.now();
+  const result = await timeOperation(ctx.services.metrics, op.name, () => op.run(params, ctx));
+  const limit = ctx.config.handlerTimeoutMs;
+  if (ctx.signal.aborted || (limit > 0 && performance.now() - started > limit)) throw handlerTimeout();
+  return result;
 }
 
 export function mountOperation(app: FastifyInstance, op: Operation, options: RouteOptions): void {
@@ -63,7 +81,8 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
     handler: async (request, reply) => {
       const ctx = contextOf(request, reply);
       const params = { ...(hasBody ? (request.body as object) : {}), ...(request.params as object) };
-      const result = await op.run(params as never, ctx);
+      const result = await runOperation(op, params as never, ctx);
+      if (reply.sent) return reply; // the timeout already answered
       const { meta } = ctx;
       if (meta.etag) reply.header('etag', meta.etag);
       if (meta.location) reply.header('location', meta.location);

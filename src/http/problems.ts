@@ -33,6 +33,11 @@ export function toServiceError(error: FastifyError | Error): ServiceError {
   return new ServiceError('internal', 'An internal error occurred.');
 }
 
+/** The request ran past the handler timeout (timeout.ts's timer, or operation-route's deadline check). */
+export function handlerTimeout(): ServiceError {
+  return new ServiceError('service-unavailable', 'The request took longer than the handler timeout; retry later or send less work.', { retryAfter: 1 });
+}
+
 export function sendProblem(reply: FastifyReply, error: ServiceError): FastifyReply {
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
   if (error.code === 'unauthorized') reply.header('www-authenticate', 'Bearer');
@@ -62,9 +67,18 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: S
   return sendProblem(reply, error);
 }
 
+/** A body above the size limit: the 413 names the limit and its value, like every other limit. */
+function namingBodyLimit(error: ServiceError, maxBodyBytes: number | undefined): ServiceError {
+  if (error.code !== 'payload-too-large' || maxBodyBytes === undefined) return error;
+  return new ServiceError('payload-too-large', `The body is larger than the limit maxBodyBytes = ${maxBodyBytes} bytes.`, {
+    errors: [{ path: '', message: `the body exceeds maxBodyBytes = ${maxBodyBytes}` }],
+    extensions: { limit: 'maxBodyBytes', max: maxBodyBytes },
+  });
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const problem = toServiceError(error);
+    const problem = namingBodyLimit(toServiceError(error), request.server.config?.limits.maxBodyBytes);
     if (problem.status >= 500 && problem.code !== 'service-unavailable') request.log.error({ err: error }, 'request failed');
     else request.log.info({ problem: problem.code, status: problem.status }, 'request rejected');
     return sendError(request, reply, problem);

@@ -167,6 +167,7 @@ export const stepSession = defineOperation({
     if (!ID_SYNTAX.test(request.id)) throw notFound(request.id);
     const result = await runOnce(store, request.id, scopedKeyOf(ctx), fingerprintOf('sessions.step', request),
       (commit) => queueOf(store).run(request.id, () => stepOnce(store, request, steps, ctx, commit)));
+    if (!result.replayed) ctx.services.metrics?.stepsApplied.inc(steps);
     return respond(ctx, result);
   },
 });

@@ -4,7 +4,9 @@ import { buildApp, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', ...env });
+  // Event-loop-delay shedding off unless a test asks for it: the suites share a loaded machine,
+  // where a stalled loop would turn into 503s unrelated to the test.
+  return loadConfig({ LOG_LEVEL: 'silent', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
 }
 
 export async function makeApp(options: Partial<AppOptions> & { env?: Record<string, string> } = {}): Promise<FastifyInstance> {

@@ -1,0 +1,99 @@
+// Prometheus metrics (prom-client), one registry per app instance so that tests can build many
+// apps in one process. Request counts and durations are recorded here by hooks; the session
+// code reports sessions held, steps applied and store errors through the functions below.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SessionStore } from '../sessions/store.js';
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status'>;
+  requestDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Seconds spent in an operation's run (validation done): gradient, forward, … */
+  computeDuration: Histogram<'operation'>;
+  sessionsHeld: Gauge;
+  stepsApplied: Counter;
+  storeErrors: Counter<'operation'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['method', 'route', 'status'], registers }),
+    requestDuration: new Histogram({
+      name: 'http_request_duration_seconds', help: 'Time from request to response, by route and status.',
+      labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers,
+    }),
+    computeDuration: new Histogram({
+      name: 'gradient_compute_duration_seconds', help: 'Time spent computing an operation (forward, gradient, …).',
+      labelNames: ['operation'], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30], registers,
+    }),
+    sessionsHeld: new Gauge({ name: 'sessions_held', help: 'Sessions currently held by the store (as last reported).', registers }),
+    stepsApplied: new Counter({ name: 'session_steps_applied_total', help: 'Gradient-descent steps applied to sessions.', registers }),
+    storeErrors: new Counter({ name: 'session_store_errors_total', help: 'Session store operations that failed.', labelNames: ['operation'], registers }),
+  };
+}
+
+/** The route pattern (never the raw URL: ids would make unbounded label values). */
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? 'unmatched';
+}
+
+export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: routeOf(request), status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+/** Runs fn and records its duration under the operation's name (sync or async). */
+export async function timeOperation<T>(metrics: Metrics | undefined, operation: string, fn: () => T | Promise<T>): Promise<T> {
+  if (!metrics) return fn();
+  const end = metrics.computeDuration.startTimer({ operation });
+  try {
+    return await fn();
+  } finally {
+    end();
+  }
+}
+
+/**
+ * The session store, counted: every rejected call is a store error (by method), and the
+ * creates and deletes this replica commits move sessions_held (expiries are not seen here, so
+ * with Redis and several replicas it is this replica's view, not the store's count).
+ */
+export function instrumentStore(store: SessionStore, metrics: Metrics): SessionStore {
+  const counted = <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        metrics.storeErrors.inc({ operation });
+        throw err;
+      }
+    };
+  return {
+    kind: store.kind,
+    get: counted('get', (id) => store.get(id)),
+    create: counted('create', async (...args: Parameters<SessionStore['create']>) => {
+      const outcome = await store.create(...args);
+      if (outcome.status === 'committed') metrics.sessionsHeld.inc();
+      return outcome;
+    }),
+    update: counted('update', (...args: Parameters<SessionStore['update']>) => store.update(...args)),
+    delete: counted('delete', async (id: string) => {
+      const deleted = await store.delete(id);
+      if (deleted) metrics.sessionsHeld.dec();
+      return deleted;
+    }),
+    claim: counted('claim', (...args: Parameters<SessionStore['claim']>) => store.claim(...args)),
+    release: counted('release', (...args: Parameters<SessionStore['release']>) => store.release(...args)),
+    ping: counted('ping', () => store.ping()),
+    close: () => store.close(),
+  };
+}

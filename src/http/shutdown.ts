@@ -1,0 +1,29 @@
+// Graceful shutdown, the app's half (server.ts owns the signals): once draining starts —
+// on SIGTERM, before app.close() — readiness fails and every new request gets a 503 problem
+// with Connection: close, while requests already running finish normally (then close theirs).
+import type { FastifyInstance } from 'fastify';
+import { ServiceError } from '../errors.js';
+import { sendError } from './problems.js';
+
+export interface Drain {
+  readonly draining: boolean;
+  start(): void;
+}
+
+export function registerShutdown(app: FastifyInstance): Drain {
+  let draining = false;
+  const drain: Drain = { get draining() { return draining; }, start() { draining = true; } };
+  // app.close() alone (a test, or a signal handler that forgot) also drains.
+  app.addHook('preClose', async () => { draining = true; });
+  // Requests already running when the drain began finish, and their connections close after
+  // the response: Node's server.close() reaps only connections idle at that moment.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!draining) return;
+    reply.header('connection', 'close');
+    return sendError(request, reply, new ServiceError('service-unavailable', 'The service is shutting down; retry on another replica.', { retryAfter: 1 }));
+  });
+  return drain;
+}

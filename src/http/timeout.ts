@@ -1,0 +1,34 @@
+// The handler timeout: a request not answered within HANDLER_TIMEOUT_MS gets a 503 problem
+// (JSON-RPC error on /rpc) and its deadline signal aborts, so work that yields or runs off the
+// event loop can stop. Fastify 5's own `handlerTimeout` is not used: on Node 20 a request's
+// 'close' event fires as soon as its body is read, which clears fastify's timer for every POST.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { handlerTimeout, sendError } from './problems.js';
+
+const deadlines = new WeakMap<FastifyRequest, { controller: AbortController; timer: NodeJS.Timeout }>();
+
+/** Aborts when the request's time is up (never, when the timeout is off). */
+export function deadlineSignalOf(request: FastifyRequest): AbortSignal | undefined {
+  return deadlines.get(request)?.controller.signal;
+}
+
+export function registerHandlerTimeout(app: FastifyInstance, timeoutMs: number): void {
+  if (timeoutMs <= 0) return;
+  app.addHook('onRequest', async (request, reply) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      const error = handlerTimeout();
+      controller.abort(error);
+      if (reply.sent || reply.raw.headersSent) return;
+      request.log.warn({ timeoutMs }, 'handler timeout');
+      sendError(request, reply, error);
+    }, timeoutMs);
+    deadlines.set(request, { controller, timer });
+  });
+  const clear = async (request: FastifyRequest) => {
+    const deadline = deadlines.get(request);
+    if (deadline) clearTimeout(deadline.timer);
+  };
+  app.addHook('onResponse', clear);
+  app.addHook('onRequestAbort', clear);
+}
