@@ -73,8 +73,8 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
       ...(headers ? { headers } : {}),
       response: {
         [status]: successResponse(status, titled(op.result, `${typeName}Result`), options.description ?? describeSuccess(status, op.result), options.responseHeaders),
-        ...Object.fromEntries(Object.entries(options.problems ?? {}).map(([code, when]) => [code, problemResponse(when, retryAfterFor(Number(code)))])),
         ...ProblemResponses,
+        ...Object.fromEntries(Object.entries(options.problems ?? {}).map(([code, when]) => [code, problemResponse(when, retryAfterFor(Number(code)))])),
       },
     },
     handler: async (request, reply) => {
