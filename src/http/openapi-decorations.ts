@@ -15,7 +15,7 @@ const TAGS: Record<string, string> = {
   compute: 'Stateless computations on a network sent with the request (API.md §3).',
   grading: 'Gradient checking and comparison of a submitted gradient, for autograders (API.md §3).',
   sessions: 'Gradient descent held server-side (API.md §4).',
-  rpc: 'JSON-RPC 2.0: the same operations as methods (API.md §5).',
+  'json-rpc': 'JSON-RPC 2.0: the same operations as methods (API.md §5).',
   operations: 'Health, readiness, versions and metrics (API.md §7).',
 };
 
@@ -27,7 +27,7 @@ export function decorateOpenApi(document: Json): Json {
       const operation = paths[path][method];
       if (!operation) continue;
       for (const tag of operation.tags ?? []) usedTags.add(tag);
-      decorateOperation(operation, isProtected(path));
+      decorateOperation(operation, path, isProtected(path));
     }
   }
   hoistProblemSchema(document);
@@ -38,7 +38,7 @@ export function decorateOpenApi(document: Json): Json {
   return document;
 }
 
-function decorateOperation(operation: Json, secured: boolean): void {
+function decorateOperation(operation: Json, path: string, secured: boolean): void {
   if (!secured) operation.security = [];
   const parameters: Json[] = operation.parameters ?? [];
   if (!parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'x-request-id')) {
@@ -50,7 +50,15 @@ function decorateOperation(operation: Json, secured: boolean): void {
   operation.parameters = parameters;
 
   const responses: Json = operation.responses ?? {};
-  if (secured && !responses['401']) {
+  for (const [status, response] of Object.entries(responses) as Array<[string, Json]>) {
+    // A route that declared a bare Problem schema for an error still answers application/problem+json.
+    const media = response.content?.['application/json'];
+    if (/^[45]/.test(status) && media && JSON.stringify(media.schema) === JSON.stringify(Problem) && Object.keys(response.content).length === 1) {
+      response.content = { [PROBLEM_JSON]: media };
+    }
+  }
+  // /rpc refuses a key with a JSON-RPC error (HTTP 200), not a 401 (API.md §5).
+  if (secured && path !== '/rpc' && !responses['401']) {
     responses['401'] = {
       description: 'Missing or unknown API key (when the service runs with API_KEYS).',
       headers: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },

@@ -7,6 +7,8 @@ import { makeApp, listen } from '../helpers/app.js';
 import { takeViolations } from '../helpers/conformance.js';
 import { chain } from '../helpers/lesson.js';
 import { request } from 'undici';
+import { Problem } from '../../schemas/common.js';
+import { ServiceError } from '../../src/errors.js';
 
 const Answer = Type.Object({ answer: Type.Number() }, { additionalProperties: false });
 
@@ -18,6 +20,10 @@ async function appWithTestRoutes() {
   app.get('/test/extra-field', { schema }, async () => ({ answer: 42, secret: true }));
   app.get('/test/wrong-type', { schema }, async (_req, reply) => reply.type('text/plain').send('42'));
   app.get('/test/bare-problem', { schema: { response: { 200: Answer, '4xx': ProblemResponses['4xx'] } } }, async (_req, reply) => reply.code(302).send());
+  // A hand-written route that declares a bare Problem (as /rpc's 413 does).
+  app.get('/test/too-large', { schema: { response: { 200: Answer, 413: Problem } } }, async () => {
+    throw new ServiceError('payload-too-large', 'too large');
+  });
   return app;
 }
 
@@ -58,6 +64,18 @@ describe('response conformance checker', () => {
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect((await app.inject('/no/such/route')).statusCode).toBe(404);
     expect(takeViolations()).toEqual([]);
+    await app.close();
+  });
+
+  it('takes a bare Problem on an error status as application/problem+json, in the checker and in the document', async () => {
+    const app = await appWithTestRoutes();
+    const res = await app.inject('/test/too-large');
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(takeViolations()).toEqual([]);
+    const documented = (app.swagger() as any).paths['/test/too-large'].get.responses['413'];
+    expect(Object.keys(documented.content)).toEqual(['application/problem+json']);
+    expect(documented.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
     await app.close();
   });
 

@@ -38,10 +38,12 @@ export function declaredResponse(responses: ResponseMap, status: number): Respon
 }
 
 /** What the response should look like: the media types it may have and the body schema of each. */
-function expectedMedia(entry: ResponseEntry): Record<string, object> | 'empty' {
+function expectedMedia(entry: ResponseEntry, status: number): Record<string, object> | 'empty' {
   if (entry.content) return Object.fromEntries(Object.entries(entry.content as Record<string, { schema: object }>).map(([type, media]) => [type, media.schema]));
   if (entry.type === 'null') return 'empty';
-  // A bare schema: @fastify/swagger documents it as application/json.
+  // A bare Problem for an error is documented as application/problem+json (src/http/openapi-decorations.ts).
+  if (status >= 400 && JSON.stringify(entry) === JSON.stringify(Problem)) return { [PROBLEM_JSON]: entry };
+  // Any other bare schema: @fastify/swagger documents it as application/json.
   return { 'application/json': entry };
 }
 
@@ -50,7 +52,7 @@ export function checkResponse(responses: ResponseMap | undefined, status: number
   if (!responses) return [];
   const entry = declaredResponse(responses, status);
   if (!entry) return [`status ${status} is not documented (declared: ${Object.keys(responses).join(', ')})`];
-  const media = expectedMedia(entry);
+  const media = expectedMedia(entry, status);
   const text = payload === null || payload === undefined ? '' : typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
   if (text === undefined) return []; // a stream (a file): not a documented body
   if (media === 'empty' || status === 204 || status === 304) {
