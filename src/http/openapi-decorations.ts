@@ -74,10 +74,15 @@ function decorateOperation(operation: Json, path: string, secured: boolean): voi
   }
   operation.responses = Object.fromEntries(Object.keys(responses).sort(byStatus).map((key) => [key, responses[key]]));
 
-  // The schema's first example becomes the media type's example: Swagger UI pre-fills "Try it out" with it.
-  for (const media of Object.values(operation.requestBody?.content ?? {}) as Json[]) {
-    const example = media.schema?.examples?.[0];
-    if (example !== undefined && media.example === undefined) media.example = example;
+  // The schema's first example becomes the media type's example: Swagger UI pre-fills "Try it out"
+  // with the request's and shows the response's.
+  const media = [
+    ...Object.values(operation.requestBody?.content ?? {}),
+    ...(Object.values(operation.responses) as Json[]).flatMap((r) => Object.values(r.content ?? {})),
+  ] as Json[];
+  for (const item of media) {
+    const example = item.schema?.examples?.[0];
+    if (example !== undefined && item.example === undefined) item.example = example;
   }
 }
 

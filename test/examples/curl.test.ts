@@ -1,7 +1,7 @@
 // examples/curl.sh against a listening server: its output holds the lesson's numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, makeApp } from '../helpers/app.js';
-import { chainByHand } from './chain-by-hand.js';
+import { chainByHand } from '../helpers/chain-by-hand.js';
 import { runClient, sections } from './run-client.js';
 
 let app: Awaited<ReturnType<typeof makeApp>>;
