@@ -2,14 +2,15 @@
 // one documents it the same way (OpenAPI parameters and response headers).
 import { Type } from 'typebox';
 
-/** Request headers a route may declare (fastify validates them; names are lower-case there). */
+/**
+ * Request headers a route may declare (names lower-case, as fastify sees them). Their schemas only
+ * document: any string passes, and the operation judges the value.
+ */
 export const REQUEST_HEADERS = {
   'if-match': Type.String({
     description: 'The session\'s ETag: the request applies only if the session is still at that version (else 412).',
   }),
   'idempotency-key': Type.String({
-    minLength: 1,
-    maxLength: 255,
     description: 'A unique key per intended operation: a retry with the same key returns the first response '
       + '(Idempotent-Replayed: true) and changes nothing; the same key with another body is a 422, '
       + 'while the first is still running a 409.',

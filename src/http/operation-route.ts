@@ -22,8 +22,11 @@ export interface RouteOptions {
   responseHeaders?: ResponseHeaderName[];
   /** What the success response is (OpenAPI response description). */
   description?: string;
-  /** Problems this route answers with, beyond the generic 4xx/5xx: status → when it happens. */
-  problems?: Record<number, string>;
+  /**
+   * Problems this route answers with, beyond the generic 4xx/5xx: status → when it happens (and,
+   * optionally, the headers it carries; 429 and 503 carry Retry-After without saying so).
+   */
+  problems?: Record<number, string | { description: string; headers: ResponseHeaderName[] }>;
 }
 
 export function contextOf(request: FastifyRequest, reply: FastifyReply): OperationContext {
@@ -74,7 +77,9 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
       response: {
         [status]: successResponse(status, titled(op.result, `${typeName}Result`), options.description ?? describeSuccess(status, op.result), options.responseHeaders),
         ...ProblemResponses,
-        ...Object.fromEntries(Object.entries(options.problems ?? {}).map(([code, when]) => [code, problemResponse(when, retryAfterFor(Number(code)))])),
+        ...Object.fromEntries(Object.entries(options.problems ?? {}).map(([code, when]) => [code, typeof when === 'string'
+          ? problemResponse(when, retryAfterFor(Number(code)))
+          : problemResponse(when.description, when.headers)])),
       },
     },
     handler: async (request, reply) => {
