@@ -1,6 +1,7 @@
 // POST /v1/forward and POST /v1/gradient (API.md §3).
 import { type Static, Type } from 'typebox';
 import { CostName, Example, Examples, GradientLayers, Network, ReductionName, Vector } from './common.js';
+import { lessonForwardResponse, lessonGradientResponse } from './examples.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -28,7 +29,7 @@ export const ForwardResponse = Type.Object({
     cost: Type.Optional(Type.Number({ description: 'C₀ of this example.' })),
     layers: Type.Array(ForwardLayer, { description: 'layers[i] is layer l = i + 1: z⁽ˡ⁾ and a⁽ˡ⁾.' }),
   }, closed)),
-}, closed);
+}, { ...closed, examples: [lessonForwardResponse] });
 export type ForwardResponse = Static<typeof ForwardResponse>;
 
 export const Include = Type.Object({
@@ -73,5 +74,5 @@ export const GradientResponse = Type.Object({
   gradient: GradientLayers,
   vector: Type.Optional(Type.Array(Type.Number(), { description: 'The gradient vector: layer 1 weights row by row, layer 1 biases, layer 2 weights, …' })),
   examples: Type.Array(ExampleResult),
-}, closed);
+}, { ...closed, examples: [lessonGradientResponse] });
 export type GradientResponse = Static<typeof GradientResponse>;

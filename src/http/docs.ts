@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { SERVICE_VERSION } from '../version.js';
+import { decorateOpenApi } from './openapi-decorations.js';
 
 export async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -19,7 +20,10 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Needed when the service runs with API_KEYS.' } } },
       security: [{ bearer: [] }],
     },
+    // Adds what every route shares (request id, auth scope, examples) and sorts the paths.
+    transformObject: (documentObject) => decorateOpenApi((documentObject as { openapiObject: object }).openapiObject as never) as never,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+  // validatorUrl null: the page never calls validator.swagger.io (it must work offline).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { validatorUrl: null, displayRequestDuration: true } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -5,8 +5,9 @@ import { Type } from 'typebox';
 import { Problem } from '../../schemas/common.js';
 import type { Operation, OperationContext } from '../operations/operation.js';
 import { timeOperation } from './metrics.js';
-import { handlerTimeout } from './problems.js';
 import { deadlineSignalOf } from './timeout.js';
+import { type RequestHeaderName, type ResponseHeaderName, requestHeadersSchema, responseHeaders } from './headers.js';
+import { PROBLEM_JSON, handlerTimeout } from './problems.js';
 
 export interface RouteOptions {
   method: 'GET' | 'POST' | 'DELETE';
@@ -17,6 +18,17 @@ export interface RouteOptions {
   /** Path parameter schema, merged into the operation's params (e.g. { id }). */
   params?: ReturnType<typeof Type.Object>;
   headers?: ReturnType<typeof Type.Object>;
+  /** Request headers with a meaning on this route (documented, validated): 'if-match', 'idempotency-key'. */
+  requestHeaders?: RequestHeaderName[];
+  /** Headers of the success response: 'ETag', 'Location', 'Idempotent-Replayed'. */
+  responseHeaders?: ResponseHeaderName[];
+  /** What the success response is (OpenAPI response description). */
+  description?: string;
+  /**
+   * Problems this route answers with, beyond the generic 4xx/5xx: status → when it happens (and,
+   * optionally, the headers it carries; 429 and 503 carry Retry-After without saying so).
+   */
+  problems?: Record<number, string | { description: string; headers: ResponseHeaderName[] }>;
 }
 
 export function contextOf(request: FastifyRequest, reply: FastifyReply): OperationContext {
@@ -65,6 +77,10 @@ export async function runOperation<P, R>(op: { name: string; run(params: P, ctx:
 export function mountOperation(app: FastifyInstance, op: Operation, options: RouteOptions): void {
   const status = options.status ?? 200;
   const hasBody = options.method === 'POST';
+  const headers = options.headers || options.requestHeaders?.length
+    ? Type.Object({ ...options.headers?.properties, ...requestHeadersSchema(options.requestHeaders ?? []).properties })
+    : undefined;
+  const typeName = pascalCase(op.name);
   app.route({
     method: options.method,
     url: options.url,
@@ -73,10 +89,16 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       tags: options.tags,
-      ...(hasBody ? { body: op.body } : {}),
+      ...(hasBody ? { body: titled(op.body, `${typeName}Request`) } : {}),
       ...(options.params ? { params: options.params } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      response: { [status]: op.result, '4xx': Problem, '5xx': Problem },
+      ...(headers ? { headers } : {}),
+      response: {
+        [status]: successResponse(status, titled(op.result, `${typeName}Result`), options.description ?? describeSuccess(status, op.result), options.responseHeaders),
+        ...ProblemResponses,
+        ...Object.fromEntries(Object.entries(options.problems ?? {}).map(([code, when]) => [code, typeof when === 'string'
+          ? problemResponse(when, retryAfterFor(Number(code)))
+          : problemResponse(when.description, when.headers)])),
+      },
     },
     handler: async (request, reply) => {
       const ctx = contextOf(request, reply);
@@ -93,5 +115,46 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
   });
 }
 
-export const ProblemResponses = { '4xx': Problem, '5xx': Problem };
+/**
+ * A response in the form both fastify and @fastify/swagger read: `content` names the media type
+ * (so errors are documented as application/problem+json), `headers` the response headers.
+ */
+export function jsonResponse(description: string, schema: object, headers: ResponseHeaderName[] = [], mediaType = 'application/json') {
+  return {
+    description,
+    ...(headers.length ? { headers: responseHeaders(headers) } : {}),
+    content: { [mediaType]: { schema } },
+  };
+}
+
+export function problemResponse(description: string, headers: ResponseHeaderName[] = []) {
+  return jsonResponse(description, Problem, headers, PROBLEM_JSON);
+}
+
+function successResponse(status: number, schema: object, description: string, headers: ResponseHeaderName[] = []) {
+  // 204 has no body: type 'null' tells @fastify/swagger to document no content.
+  if (status === 204) return { description, type: 'null', ...(headers.length ? { headers: responseHeaders(headers) } : {}) };
+  return jsonResponse(description, schema, headers);
+}
+
+function describeSuccess(status: number, schema: { description?: string }): string {
+  return schema.description ?? ({ 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' } as Record<number, string>)[status] ?? 'Success';
+}
+
+const retryAfterFor = (status: number): ResponseHeaderName[] => (status === 429 || status === 503 ? ['Retry-After'] : []);
+
+/** The problems any route may answer with; spread into a hand-written route's schema.response. */
+export const ProblemResponses = {
+  '4xx': problemResponse('The request was refused: an RFC 9457 problem (`errors` lists each offending field by JSON Pointer).'),
+  '429': problemResponse('Too many requests from this client; retry after Retry-After seconds.', ['Retry-After']),
+  '5xx': problemResponse('The service failed (the detail is logged, not sent).'),
+  '503': problemResponse('Temporarily unavailable (session store unreachable, overloaded or shutting down); retry after Retry-After seconds.', ['Retry-After']),
+};
+
+/** A schema with a title for the docs (the schema itself when it has one). */
+function titled<T extends object>(schema: T, title: string): T {
+  return 'title' in schema ? schema : { ...schema, title };
+}
+
+const pascalCase = (name: string) => name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 export { Type };

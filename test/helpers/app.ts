@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { checkConformance } from './conformance.js';
 
 export function testConfig(env: Record<string, string> = {}): Config {
   // Event-loop-delay shedding off unless a test asks for it: the suites share a loaded machine,
@@ -10,7 +11,10 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 export async function makeApp(options: Partial<AppOptions> & { env?: Record<string, string> } = {}): Promise<FastifyInstance> {
-  return buildApp({ config: options.config ?? testConfig(options.env), logger: false, ...options });
+  const app = await buildApp({ config: options.config ?? testConfig(options.env), logger: false, ...options });
+  // Every response is checked against the OpenAPI document (test/setup/conformance.ts fails the test).
+  checkConformance(app);
+  return app;
 }
 
 /** A listening server on 127.0.0.1 and a free port; returns its base URL. */
