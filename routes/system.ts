@@ -2,12 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Health, Info } from '../schemas/system.js';
 import { describeService } from '../src/system/info.js';
-import { ProblemResponses } from '../src/http/operation-route.js';
+import { ProblemResponses, jsonResponse } from '../src/http/operation-route.js';
 import { ServiceError } from '../src/errors.js';
 
 export default async function systemRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', { schema: { summary: 'Alive', tags: ['operations'], response: { 200: Health } } }, async () => ({ status: 'ok' }));
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] } },
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'],
+    response: { 200: jsonResponse('Prometheus text exposition format 0.0.4.', { type: 'string' }, [], 'text/plain') } } },
     async (_request, reply) => {
       const registry = app.services.metrics!.registry;
       const text = await registry.metrics();
