@@ -286,6 +286,19 @@ describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
       expect((await get(a, `/v1/sessions/${id}`)).json().step).toBe(1);
     });
 
+    it('the same key while the first request still runs → 409 conflict with Retry-After', async () => {
+      const { id } = await createSession(a, xor);
+      const first = post(a, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      await new Promise((r) => setTimeout(r, 50));
+      const second = await post(b, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      expectProblem(second, 409, 'conflict');
+      expect(second.headers['retry-after']).toBe('1');
+      expect((await first).statusCode).toBe(200);
+      const replay = await post(b, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect((await get(a, `/v1/sessions/${id}`)).json().step).toBe(20_000);
+    });
+
     it('a request that failed frees its key for a corrected retry', async () => {
       const { id } = await createSession(a, xor);
       expectProblem(await post(a, `/v1/sessions/${id}/steps`, { examples: [{ input: [1], target: [0] }] }, { 'idempotency-key': 'fix' }), 422, 'shape-mismatch', '/examples/0/input');
@@ -357,6 +370,17 @@ describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
       await new Promise((r) => setTimeout(r, 1300));
       expectProblem(await get(b, `/v1/sessions/${id}`), 404, 'session-not-found');
       expectProblem(await post(a, `/v1/sessions/${id}/steps`, {}), 404, 'session-not-found');
+    });
+
+    it('every write renews the TTL', async () => {
+      const { id } = await createSession(a, { ...xor, ttlSeconds: 2 });
+      await new Promise((r) => setTimeout(r, 1200));
+      const stepped = await post(b, `/v1/sessions/${id}/steps`, { includeNetwork: false });
+      expect(stepped.statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 1200));
+      const view = await get(a, `/v1/sessions/${id}`);
+      expect(view.statusCode).toBe(200);
+      expect(Date.parse(view.json().expiresAt) - Date.parse(view.json().updatedAt)).toBe(2000);
     });
 
     it('unknown ids are 404 on every route', async () => {
