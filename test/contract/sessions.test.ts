@@ -315,6 +315,29 @@ describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
     });
   });
 
+  describe('API keys (API_KEYS set)', () => {
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+
+    it('a session is invisible (404) to every other key; idempotency keys are per API key', async () => {
+      const [p, q] = await harness.replicas({ API_KEYS: 'key-a,key-b' });
+      const created = await post(p, '/v1/sessions', xor, as('key-a'));
+      expect(created.statusCode).toBe(201);
+      const url = created.headers.location as string;
+      const otherGet = await q.inject({ method: 'GET', url, headers: as('key-b') });
+      expectProblem(otherGet, 404, 'session-not-found');
+      expectProblem(await post(q, `${url}/steps`, {}, as('key-b')), 404, 'session-not-found');
+      expectProblem(await post(q, `${url}/evaluate`, {}, as('key-b')), 404, 'session-not-found');
+      expectProblem(await q.inject({ method: 'DELETE', url, headers: as('key-b') }), 404, 'session-not-found');
+      expect((await q.inject({ method: 'GET', url, headers: as('key-a') })).json().step).toBe(0);
+
+      const one = await post(p, '/v1/sessions', xor, { ...as('key-a'), 'idempotency-key': 'shared' });
+      const two = await post(q, '/v1/sessions', chain, { ...as('key-b'), 'idempotency-key': 'shared' });
+      expect([one.statusCode, two.statusCode]).toEqual([201, 201]);
+      expect(two.headers['idempotent-replayed']).toBeUndefined();
+      expect(two.json().id).not.toBe(one.json().id);
+    });
+  });
+
   describe('concurrency', () => {
     it('concurrent one-step requests on both replicas: none lost, bits as sequential steps', async () => {
       const body = { ...xor, optimizer: { type: 'sgd', learningRate: 1 } };
