@@ -203,7 +203,7 @@ export const deleteSession = defineOperation({
     if (!(await store.delete(id))) throw notFound(id);
     ctx.meta.status = 204;
     ctx.log.info({ sessionId: id }, 'session deleted');
-    return undefined as unknown as null;
+    return null; // REST: 204 without a body; JSON-RPC: "result": null
   },
 });
 

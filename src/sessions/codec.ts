@@ -1,5 +1,6 @@
 // A session as the store keeps it: JSON with every float64 array as base64 of its
 // little-endian bytes, so parameters come back bit for bit (−0 and all) from any store.
+import { endianness } from 'node:os';
 import type { ActivationName } from '../core/activations.js';
 import type { Gradient } from '../core/backprop.js';
 import type { CostName, Reduction } from '../core/costs.js';
@@ -26,7 +27,12 @@ export interface SessionState {
   examples: Batch;
 }
 
+// Typed arrays use the machine's byte order: on little-endian machines (all we run on) the
+// bytes are copied as they are; elsewhere they are swapped one by one.
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 export function encodeFloats(data: Float64Array): string {
+  if (LITTLE_ENDIAN) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
   const buffer = Buffer.alloc(data.length * 8);
   for (let i = 0; i < data.length; i++) buffer.writeDoubleLE(data[i], i * 8);
   return buffer.toString('base64');
@@ -34,6 +40,8 @@ export function encodeFloats(data: Float64Array): string {
 
 export function decodeFloats(text: string): Float64Array {
   const buffer = Buffer.from(text, 'base64');
+  // A copy into a fresh (8-byte aligned) ArrayBuffer.
+  if (LITTLE_ENDIAN) return new Float64Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
   const out = new Float64Array(buffer.length / 8);
   for (let i = 0; i < out.length; i++) out[i] = buffer.readDoubleLE(i * 8);
   return out;

@@ -286,6 +286,19 @@ describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
       expect((await get(a, `/v1/sessions/${id}`)).json().step).toBe(1);
     });
 
+    it('the same key while the first request still runs → 409 conflict with Retry-After', async () => {
+      const { id } = await createSession(a, xor);
+      const first = post(a, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      await new Promise((r) => setTimeout(r, 50));
+      const second = await post(b, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      expectProblem(second, 409, 'conflict');
+      expect(second.headers['retry-after']).toBe('1');
+      expect((await first).statusCode).toBe(200);
+      const replay = await post(b, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect((await get(a, `/v1/sessions/${id}`)).json().step).toBe(20_000);
+    });
+
     it('a request that failed frees its key for a corrected retry', async () => {
       const { id } = await createSession(a, xor);
       expectProblem(await post(a, `/v1/sessions/${id}/steps`, { examples: [{ input: [1], target: [0] }] }, { 'idempotency-key': 'fix' }), 422, 'shape-mismatch', '/examples/0/input');
@@ -299,6 +312,29 @@ describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
       const { id } = await createSession(a, xor);
       const ctx = { config: a.config, services: a.services, principal: 'someone-else', log: a.log, signal: new AbortController().signal, meta: {} };
       await expect(Promise.resolve().then(() => getSession.run({ id }, ctx))).rejects.toMatchObject({ code: 'session-not-found' });
+    });
+  });
+
+  describe('API keys (API_KEYS set)', () => {
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+
+    it('a session is invisible (404) to every other key; idempotency keys are per API key', async () => {
+      const [p, q] = await harness.replicas({ API_KEYS: 'key-a,key-b' });
+      const created = await post(p, '/v1/sessions', xor, as('key-a'));
+      expect(created.statusCode).toBe(201);
+      const url = created.headers.location as string;
+      const otherGet = await q.inject({ method: 'GET', url, headers: as('key-b') });
+      expectProblem(otherGet, 404, 'session-not-found');
+      expectProblem(await post(q, `${url}/steps`, {}, as('key-b')), 404, 'session-not-found');
+      expectProblem(await post(q, `${url}/evaluate`, {}, as('key-b')), 404, 'session-not-found');
+      expectProblem(await q.inject({ method: 'DELETE', url, headers: as('key-b') }), 404, 'session-not-found');
+      expect((await q.inject({ method: 'GET', url, headers: as('key-a') })).json().step).toBe(0);
+
+      const one = await post(p, '/v1/sessions', xor, { ...as('key-a'), 'idempotency-key': 'shared' });
+      const two = await post(q, '/v1/sessions', chain, { ...as('key-b'), 'idempotency-key': 'shared' });
+      expect([one.statusCode, two.statusCode]).toEqual([201, 201]);
+      expect(two.headers['idempotent-replayed']).toBeUndefined();
+      expect(two.json().id).not.toBe(one.json().id);
     });
   });
 
@@ -357,6 +393,17 @@ describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
       await new Promise((r) => setTimeout(r, 1300));
       expectProblem(await get(b, `/v1/sessions/${id}`), 404, 'session-not-found');
       expectProblem(await post(a, `/v1/sessions/${id}/steps`, {}), 404, 'session-not-found');
+    });
+
+    it('every write renews the TTL', async () => {
+      const { id } = await createSession(a, { ...xor, ttlSeconds: 2 });
+      await new Promise((r) => setTimeout(r, 1200));
+      const stepped = await post(b, `/v1/sessions/${id}/steps`, { includeNetwork: false });
+      expect(stepped.statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 1200));
+      const view = await get(a, `/v1/sessions/${id}`);
+      expect(view.statusCode).toBe(200);
+      expect(Date.parse(view.json().expiresAt) - Date.parse(view.json().updatedAt)).toBe(2000);
     });
 
     it('unknown ids are 404 on every route', async () => {

@@ -82,4 +82,36 @@ describe('Redis outage and recovery', () => {
       raw.disconnect();
     }
   });
+
+  it('a Redis that hangs (a busy script) → 503 within the command timeout, then recovers', async (ctx) => {
+    if (!redis.owned) ctx.skip();
+    await waitFor(`${base}/readyz`, 15_000);
+    const session = (await call(base, 'POST', '/v1/sessions', xor)).json();
+    const blocker = new Redis(redis.url);
+    const killer = new Redis(redis.url);
+    try {
+      // Redis serves nobody while the script loops (until SCRIPT KILL after its busy threshold).
+      const busy = blocker.eval('while true do end', 0).catch((err: Error) => err);
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      const res = await call(base, 'POST', `/v1/sessions/${session.id}/steps`, {});
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(res.status, res.text).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+      expect((await call(base, 'GET', '/readyz')).status).toBe(503);
+      expect((await call(base, 'GET', '/healthz')).status).toBe(200);
+      for (;;) {
+        try { await killer.script('KILL'); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
+      }
+      await busy;
+    } finally {
+      blocker.disconnect();
+      killer.disconnect();
+    }
+    await waitFor(`${base}/readyz`, 15_000);
+    const stepped = await call(base, 'POST', `/v1/sessions/${session.id}/steps`, {});
+    expect(stepped.status, stepped.text).toBe(200);
+    // The step that got 503 may or may not have committed late (its reply was lost): 1 or 2.
+    expect([1, 2]).toContain(stepped.json().step);
+  });
 });
