@@ -61,7 +61,10 @@ export async function numericGradient(
       if (cooperation && work >= (cooperation.workPerPause ?? DEFAULT_WORK_PER_PAUSE)) {
         work = 0;
         await cooperation.pause();
-        if (cooperation.signal?.aborted) {
+        const { signal } = cooperation;
+        if (signal?.aborted) {
+          // The handler timeout aborts with its own 503 error; a client that went away, without one.
+          if (signal.reason instanceof ServiceError) throw signal.reason;
           throw new ServiceError('conflict', 'The client went away before the gradient check finished; it was abandoned.');
         }
       }

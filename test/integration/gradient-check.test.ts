@@ -180,8 +180,8 @@ describe('POST /v1/gradient/check', () => {
       weights: Array.from({ length: nOut }, () => Array.from({ length: nIn }, () => rnd() - 0.5)),
       biases: Array.from({ length: nOut }, () => rnd() - 0.5),
     });
-    const network = { layers: [layer(60, 40), layer(20, 60)] }; // P = 3680: ~2·10⁸ multiply-adds over 8 examples
-    const examples = Array.from({ length: 8 }, () => ({ input: Array.from({ length: 40 }, () => rnd()), target: Array.from({ length: 20 }, () => rnd()) }));
+    const network = { layers: [layer(60, 40), layer(20, 60)] }; // P = 3680: ~10⁸ multiply-adds over 4 examples
+    const examples = Array.from({ length: 4 }, () => ({ input: Array.from({ length: 40 }, () => rnd()), target: Array.from({ length: 20 }, () => rnd()) }));
     const order: string[] = [];
     const check = app.inject({ method: 'POST', url: '/v1/gradient/check', payload: { network, examples } }).then((r) => { order.push('check'); return r; });
     await new Promise((r) => setTimeout(r, 20));
@@ -190,6 +190,25 @@ describe('POST /v1/gradient/check', () => {
     expect(health.statusCode).toBe(200);
     expect((await check).statusCode).toBe(200);
     expect(order).toEqual(['healthz', 'check']);
+  });
+
+  it('a check past the handler timeout stops computing and answers 503 with Retry-After', async () => {
+    const short = await makeApp({ env: { HANDLER_TIMEOUT_MS: '150' } });
+    const rnd = seeded(4);
+    const layer = (nOut: number, nIn: number) => ({
+      weights: Array.from({ length: nOut }, () => Array.from({ length: nIn }, () => rnd() - 0.5)),
+      biases: Array.from({ length: nOut }, () => rnd() - 0.5),
+    });
+    const network = { layers: [layer(60, 40), layer(20, 60)] };
+    const examples = Array.from({ length: 8 }, () => ({ input: Array.from({ length: 40 }, () => rnd()), target: Array.from({ length: 20 }, () => rnd()) }));
+    const started = Date.now();
+    const res = await short.inject({ method: 'POST', url: '/v1/gradient/check', payload: { network, examples } });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().type).toMatch(/service-unavailable$/);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(Date.now() - started).toBeLessThan(1500); // the full check takes seconds
+    expect((await short.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    await short.close();
   });
 
   it('names a non-finite central difference (422) instead of sending null', async () => {

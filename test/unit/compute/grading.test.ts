@@ -6,6 +6,7 @@ import { checkGradient, numericGradient, relativeError } from '../../../src/comp
 import { type Expected, gradeSubmission, gradingPassed } from '../../../src/compute/compare.js';
 import { toCompareResponse, toGradescope, toPrairieLearn } from '../../../src/compute/reports.js';
 import { toBatch, toDenseNetwork } from '../../../src/core/network.js';
+import { ServiceError } from '../../../src/errors.js';
 import { net232 } from '../../helpers/lesson.js';
 import { refGradient } from '../../helpers/reference.js';
 
@@ -106,6 +107,11 @@ describe('the gradient check', () => {
     await expect(numericGradient(net, batch, conventions, 1e-6, { pause: async () => controller.abort(), signal: controller.signal, workPerPause: 1 }))
       .rejects.toMatchObject({ code: 'conflict' });
     expect(net.layers.map((l) => Array.from(l.weights))).toEqual(before);
+    // The handler timeout aborts with its own error: that one is thrown, not a conflict.
+    const timeout = new ServiceError('service-unavailable', 'timed out');
+    const timed = new AbortController();
+    await expect(numericGradient(net, batch, conventions, 1e-6, { pause: async () => timed.abort(timeout), signal: timed.signal, workPerPause: 1 }))
+      .rejects.toBe(timeout);
   });
 
   it('relative error: CS231n form, floored, at most 1, finite near the largest doubles', () => {
