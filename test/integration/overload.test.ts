@@ -146,3 +146,24 @@ describe('handler timeout', () => {
     await app.close();
   });
 });
+
+describe('handler timeout on /rpc', () => {
+  it('a computation past HANDLER_TIMEOUT_MS → JSON-RPC error −32003 (HTTP 200), timed in the metrics', async () => {
+    const params = heavyRequest(400);
+    const free = await makeApp();
+    const started = performance.now();
+    const ok = await free.inject({ method: 'POST', url: '/rpc', payload: { jsonrpc: '2.0', method: 'gradient', params, id: 1 } });
+    const took = performance.now() - started;
+    expect(ok.json().result.parameterCount).toBe(200 * 200 + 200 + 200 * 200 + 200 + 10 * 200 + 10);
+    const metrics = await free.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/gradient_compute_duration_seconds_count\{operation="gradient"\} 1\b/);
+    await free.close();
+
+    const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: String(Math.max(10, Math.floor(took / 5))) } });
+    const res = await app.inject({ method: 'POST', url: '/rpc', payload: { jsonrpc: '2.0', method: 'gradient', params, id: 9 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().error.code).toBe(-32003);
+    expect(res.json().id).toBe(9);
+    await app.close();
+  });
+});
