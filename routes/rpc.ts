@@ -31,6 +31,7 @@ export default async function rpcRoutes(app: FastifyInstance, options: RpcRouteO
     },
   }, async (request, reply) => {
     const body = await dispatcher.handle(request.body, contextOf(request, reply));
+    if (reply.sent) return reply; // the handler timeout already answered (-32003)
     if (body === undefined) return reply.code(204).send();
     return reply.code(200).type('application/json').send(body);
   });

@@ -62,15 +62,18 @@ function abortSignalOf(request: FastifyRequest, reply: FastifyReply): AbortSigna
 }
 
 /**
- * Runs an operation for either door: timed in the metrics, and refused with a 503 when it
- * finished past the handler timeout — work that held the event loop the whole time (so that
- * fastify's timer could not fire) still answers as a timeout, not as a late success.
+ * Runs an operation for either door, timed in the metrics. A pure computation that finished
+ * past the handler timeout is refused with a 503: work that held the event loop the whole time
+ * (so that the timer could not fire) answers as a timeout, not as a late success. An operation
+ * that reports response meta (sessions: ETag, Location, status) may have committed a write, and
+ * a 503 would make its client retry it: that one answers late.
  */
 export async function runOperation<P, R>(op: { name: string; run(params: P, ctx: OperationContext): R | Promise<R> }, params: P, ctx: OperationContext): Promise<R> {
   const started = performance.now();
   const result = await timeOperation(ctx.services.metrics, op.name, () => op.run(params, ctx));
   const limit = ctx.config.handlerTimeoutMs;
-  if (ctx.signal.aborted || (limit > 0 && performance.now() - started > limit)) throw handlerTimeout();
+  const pure = Object.keys(ctx.meta).length === 0;
+  if (pure && (ctx.signal.aborted || (limit > 0 && performance.now() - started > limit))) throw handlerTimeout();
   return result;
 }
 
@@ -103,7 +106,13 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
     handler: async (request, reply) => {
       const ctx = contextOf(request, reply);
       const params = { ...(hasBody ? (request.body as object) : {}), ...(request.params as object) };
-      const result = await runOperation(op, params as never, ctx);
+      let result;
+      try {
+        result = await runOperation(op, params as never, ctx);
+      } catch (err) {
+        if (reply.sent) return reply; // the timeout already answered; the work stopped on its signal
+        throw err;
+      }
       if (reply.sent) return reply; // the timeout already answered
       const { meta } = ctx;
       if (meta.etag) reply.header('etag', meta.etag);

@@ -86,7 +86,7 @@ export const createSession = defineOperation({
       switch (outcome.status) {
         case 'committed': return { ...response, replayed: false };
         case 'replay': return decodeResponse(outcome.response);
-        case 'full': throw new ServiceError('limit-exceeded', `The store holds its maximum of ${ctx.config.limits.maxSessions} sessions; delete one or wait for one to expire.`, {
+        case 'full': throw new ServiceError('limit-exceeded', `The store holds its maximum of sessions; the limit maxSessions is ${ctx.config.limits.maxSessions}. Delete one or wait for one to expire.`, {
           errors: [{ path: '', message: `maxSessions = ${ctx.config.limits.maxSessions} reached` }],
           extensions: { limit: 'maxSessions', max: ctx.config.limits.maxSessions },
         });

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { isServiceError, ServiceError } from '../errors.js';
 import type { Operation, OperationContext } from '../operations/operation.js';
 import { assertValid } from '../validation.js';
+import { runOperation } from '../http/operation-route.js';
 import { buildOpenRpcDocument, DISCOVER } from './discover.js';
 import {
   failure, INVALID_REQUEST, isNotification, METHOD_NOT_FOUND, PARSE_ERROR,
@@ -42,7 +43,8 @@ export function createDispatcher(operations: ReadonlyMap<string, Operation>): Di
     assertValid(op!.params, params, 'params');
     // RPC has no request headers per call: If-Match and Idempotency-Key are REST-only.
     const ctx: OperationContext = { ...context, ifMatch: undefined, idempotencyKey: undefined, meta: {} };
-    return op!.run(params as never, ctx);
+    // Timed in the metrics, and a computation past the handler timeout is a -32003 (as on REST).
+    return runOperation(op!, params as never, ctx);
   }
 
   async function answer(member: unknown, context: OperationContext): Promise<RpcResponse | undefined> {

@@ -16,7 +16,9 @@ const serverJs = fileURLToPath(new URL('../../dist/src/server.js', import.meta.u
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [serverJs], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    // Event-loop-delay shedding off unless asked for: on a shared, loaded machine it would turn
+    // a burst of test requests into 503s (test/integration/overload.test.ts covers it).
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -79,13 +79,24 @@ const callFor = (method: string, body: string, id: unknown) =>
 describe('fuzz: hostile bodies', () => {
   let app: FastifyInstance;
   let targets: Target[] = [];
+  let sessionId = '';
+  let sessionBefore = '';
+  // The fuzzer calls with another key than the session's owner: whatever it sends, the
+  // owner's session must come out unchanged.
+  const owner = { authorization: 'Bearer fuzz-owner-key' };
+  const fuzzer = { authorization: 'Bearer fuzz-other-key' };
   beforeAll(async () => {
-    app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '20000' } });
+    app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '20000', API_KEYS: 'fuzz-owner-key,fuzz-other-key' } });
+    const created = await app.inject({ method: 'POST', url: '/v1/sessions', headers: owner, payload: { network: chain.network, examples: chain.examples, optimizer: { type: 'sgd', learningRate: 0.1 } } });
+    expect(created.statusCode).toBe(201);
+    sessionId = created.json().id;
+    sessionBefore = (await app.inject({ method: 'GET', url: `/v1/sessions/${sessionId}`, headers: owner })).body;
     const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     for (const [path, methods] of Object.entries(openapi.paths)) {
       for (const method of Object.keys(methods)) {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
         targets.push({ method: method.toUpperCase(), url: path.replace(/\{[^}]+\}/g, 'fuzz-id') });
+        if (path.includes('{')) targets.push({ method: method.toUpperCase(), url: path.replace(/\{[^}]+\}/g, sessionId) });
       }
     }
     for (const name of operations.keys()) targets.push({ method: 'POST', url: '/rpc', rpc: name });
@@ -96,7 +107,7 @@ describe('fuzz: hostile bodies', () => {
 
   it('covers every REST route and every RPC method', () => {
     const urls = targets.map((t) => t.rpc ?? `${t.method} ${t.url}`);
-    expect(urls).toEqual(expect.arrayContaining(['POST /v1/gradient', 'POST /v1/forward', 'gradient', 'forward']));
+    expect(urls).toEqual(expect.arrayContaining(['POST /v1/gradient', 'POST /v1/forward', 'POST /v1/sessions', 'gradient', 'forward', 'sessions.step']));
   });
 
   it('2,400 hostile requests: no 5xx, no hang, JSON-RPC stays HTTP 200/204', async () => {
@@ -107,7 +118,7 @@ describe('fuzz: hostile bodies', () => {
       async (which, body, contentType, id) => {
         const target = targets[which % targets.length];
         const payload = target.rpc ? callFor(target.rpc, body, id) : body;
-        const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+        const headers: Record<string, string> = { ...fuzzer, ...(contentType ? { 'content-type': contentType } : {}) };
         const res = await Promise.race([
           app.inject({ method: target.method as 'POST', url: target.url, headers, ...(target.method === 'GET' ? {} : { payload }) }),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`hang: ${target.method} ${target.url}`)), 15_000)),
@@ -129,7 +140,9 @@ describe('fuzz: hostile bodies', () => {
 
   it('the server is healthy afterwards and still computes the lesson right', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    const res = await app.inject({ method: 'POST', url: '/v1/gradient', payload: chain });
+    const session = await app.inject({ method: 'GET', url: `/v1/sessions/${sessionId}`, headers: owner });
+    expect(session.body).toBe(sessionBefore);
+    const res = await app.inject({ method: 'POST', url: '/v1/gradient', headers: owner, payload: chain });
     expect(res.statusCode).toBe(200);
     // C₀ = (a⁽³⁾ − 0)² for the chain, computed here.
     const s = (z: number) => 1 / (1 + Math.exp(-z));

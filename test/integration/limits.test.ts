@@ -114,3 +114,38 @@ describe('limit configuration', () => {
     await expect(makeApp({ env: { OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '2' } })).rejects.toThrow(/OVERLOAD_MAX_EVENT_LOOP_UTILIZATION/);
   });
 });
+
+describe('session limits', () => {
+  const createBody = { network: network([1, 1]), examples: examples(2, 1, 1), optimizer: { type: 'sgd', learningRate: 0.1 } };
+
+  it('maxStepsPerRequest: 5 steps pass, 6 are refused and nothing is applied', async () => {
+    const app = await makeApp({ env: { MAX_STEPS_PER_REQUEST: '5' } });
+    try {
+      const id = (await app.inject({ method: 'POST', url: '/v1/sessions', payload: createBody })).json().id;
+      const ok = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/steps`, payload: { steps: 5 } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().step).toBe(5);
+      expectLimit(await app.inject({ method: 'POST', url: `/v1/sessions/${id}/steps`, payload: { steps: 6 } }), 'maxStepsPerRequest', 5, '/steps');
+      expect((await app.inject({ method: 'GET', url: `/v1/sessions/${id}` })).json().step).toBe(5);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('maxSessions: 3 sessions are held, the 4th is refused until one is deleted', async () => {
+    const app = await makeApp({ env: { MAX_SESSIONS: '3' } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await app.inject({ method: 'POST', url: '/v1/sessions', payload: createBody });
+        expect(res.statusCode).toBe(201);
+        ids.push(res.json().id);
+      }
+      expectLimit(await app.inject({ method: 'POST', url: '/v1/sessions', payload: createBody }), 'maxSessions', 3, '');
+      expect((await app.inject({ method: 'DELETE', url: `/v1/sessions/${ids[0]}` })).statusCode).toBe(204);
+      expect((await app.inject({ method: 'POST', url: '/v1/sessions', payload: createBody })).statusCode).toBe(201);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -102,6 +102,32 @@ describe('handler timeout', () => {
     await app.close();
   });
 
+  it('a session step past the timeout → 503, nothing committed, and /healthz answers meanwhile (training yields)', async () => {
+    const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '300' } });
+    const base = await listen(app);
+    try {
+      const { network, examples } = heavyRequest(20);
+      const created = await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ network, examples, optimizer: { type: 'sgd', learningRate: 0.01 } }) });
+      expect(created.status).toBe(201);
+      const { id } = await created.json() as { id: string };
+      const started = performance.now();
+      const step = fetch(`${base}/v1/sessions/${id}/steps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ steps: 10_000 }) });
+      await new Promise((r) => setTimeout(r, 100));
+      const healthStarted = performance.now();
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect(performance.now() - healthStarted).toBeLessThan(250);
+      const res = await step;
+      expect(res.status).toBe(503);
+      expect((await res.json() as { type: string }).type).toBe(`${PROBLEM_BASE}service-unavailable`);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      const view = await (await fetch(`${base}/v1/sessions/${id}`)).json() as { step: number };
+      expect(view.step).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
   // Needs the computation off the event loop (the perf branch's worker pool): while the
   // event loop computes synchronously, nothing else (the timer, /healthz) can run.
   it.skip('answers /healthz promptly while a computation runs, then 503s the computation', async () => {
@@ -117,6 +143,27 @@ describe('handler timeout', () => {
     const res = await heavy;
     expect(res.status).toBe(503);
     expect((await res.json()).type).toBe(`${PROBLEM_BASE}service-unavailable`);
+    await app.close();
+  });
+});
+
+describe('handler timeout on /rpc', () => {
+  it('a computation past HANDLER_TIMEOUT_MS → JSON-RPC error −32003 (HTTP 200), timed in the metrics', async () => {
+    const params = heavyRequest(400);
+    const free = await makeApp();
+    const started = performance.now();
+    const ok = await free.inject({ method: 'POST', url: '/rpc', payload: { jsonrpc: '2.0', method: 'gradient', params, id: 1 } });
+    const took = performance.now() - started;
+    expect(ok.json().result.parameterCount).toBe(200 * 200 + 200 + 200 * 200 + 200 + 10 * 200 + 10);
+    const metrics = await free.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/gradient_compute_duration_seconds_count\{operation="gradient"\} 1\b/);
+    await free.close();
+
+    const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: String(Math.max(10, Math.floor(took / 5))) } });
+    const res = await app.inject({ method: 'POST', url: '/rpc', payload: { jsonrpc: '2.0', method: 'gradient', params, id: 9 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().error.code).toBe(-32003);
+    expect(res.json().id).toBe(9);
     await app.close();
   });
 });
