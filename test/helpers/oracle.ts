@@ -1,26 +1,9 @@
 // An independent oracle: the network's cost written out with plain numbers and loops straight
 // from API.md §1, sharing no code with src/. Finite differences of it check the service's gradient.
+import { f as act } from './reference.js';
 
 export interface OLayer { weights: number[][]; biases: number[]; activation?: string; alpha?: number }
 export interface OExample { input: number[]; target: number[] }
-
-function act(name: string, alpha: number, z: number[]): number[] {
-  switch (name) {
-    case 'sigmoid': return z.map((v) => 1 / (1 + Math.exp(-v)));
-    case 'tanh': return z.map((v) => Math.tanh(v));
-    case 'relu': return z.map((v) => (v > 0 ? v : 0));
-    case 'leaky_relu': return z.map((v) => (v > 0 ? v : alpha * v));
-    case 'linear': return z.slice();
-    case 'softplus': return z.map((v) => Math.log(1 + Math.exp(v)));
-    case 'softmax': {
-      const m = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - m));
-      const s = e.reduce((p, q) => p + q, 0);
-      return e.map((v) => v / s);
-    }
-    default: throw new Error(name);
-  }
-}
 
 export function oracleForward(layers: OLayer[], input: number[]): { z: number[][]; a: number[][] } {
   const zs: number[][] = [];
