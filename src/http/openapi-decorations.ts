@@ -1,6 +1,6 @@
 // What every operation of the generated OpenAPI document shares, added in one place so that
 // routes written by hand and routes mounted from operations are documented alike.
-import { Problem } from '../../schemas/common.js';
+import { Example, FieldError, GradientLayers, Layer, Network, Problem, TrainingExample } from '../../schemas/common.js';
 import { REQUEST_ID_HEADER, SERVED_BY_HEADER } from './headers.js';
 import { PROBLEM_JSON } from './problems.js';
 
@@ -30,7 +30,7 @@ export function decorateOpenApi(document: Json): Json {
       decorateOperation(operation, path, isProtected(path));
     }
   }
-  hoistProblemSchema(document);
+  hoistNamedSchemas(document);
   // Sorted paths: the committed file does not depend on the order in which routes were registered.
   document.paths = Object.fromEntries(Object.keys(paths).sort().map((path) => [path, paths[path]]));
   const tags = [...usedTags].sort().map((name) => (TAGS[name] ? { name, description: TAGS[name] } : { name }));
@@ -86,25 +86,56 @@ function decorateOperation(operation: Json, path: string, secured: boolean): voi
   }
 }
 
+/** Schemas shown by name (components.schemas) wherever they occur, the largest first. */
+const NAMED_SCHEMAS: Record<string, object> = { Network, Layer, TrainingExample, Example, GradientLayers, Problem, FieldError };
+
 /**
- * Every problem response has the same schema: it is written once, as components.schemas.Problem,
- * and referenced (when a route declares a different one, that one stays inline).
+ * Every occurrence of a named schema (the same JSON as the TypeBox constant) becomes a $ref to
+ * components.schemas: the document says "Network" once instead of inlining it in every route.
  */
-function hoistProblemSchema(document: Json): void {
-  const canonical = JSON.stringify(Problem);
-  let used = false;
+function hoistNamedSchemas(document: Json): void {
+  const names = new Map(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [canonicalJson(schema), name]));
+  const used = new Set<string>();
+  // `properties` maps field names (a field may be called "examples") to schemas; elsewhere
+  // `example`/`examples` hold data, not schemas.
+  const replace = (node: unknown, isRoot = false, isPropertyMap = false): unknown => {
+    if (Array.isArray(node)) return node.map((item) => replace(item));
+    if (!node || typeof node !== 'object') return node;
+    const name = isRoot || isPropertyMap ? undefined : names.get(canonicalJson(node));
+    if (name) {
+      used.add(name);
+      return { $ref: `#/components/schemas/${name}` };
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key,
+      !isPropertyMap && (key === 'example' || key === 'examples') ? value : replace(value, false, !isPropertyMap && key === 'properties')]));
+  };
   for (const item of Object.values(document.paths ?? {}) as Json[]) {
     for (const method of METHODS) {
-      for (const response of Object.values(item[method]?.responses ?? {}) as Json[]) {
-        const media = response.content?.[PROBLEM_JSON];
-        if (media && JSON.stringify(media.schema) === canonical) {
-          media.schema = { $ref: '#/components/schemas/Problem' };
-          used = true;
-        }
+      const operation = item[method];
+      if (!operation) continue;
+      for (const media of Object.values(operation.requestBody?.content ?? {}) as Json[]) media.schema = replace(media.schema);
+      for (const response of Object.values(operation.responses ?? {}) as Json[]) {
+        for (const media of Object.values(response.content ?? {}) as Json[]) media.schema = replace(media.schema);
       }
     }
   }
-  if (used) document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: structuredClone(Problem) } };
+  // Components refer to each other (a Network holds Layers): hoist inside them too, until nothing new is used.
+  const schemas: Json = { ...document.components?.schemas };
+  for (let done = 0; done !== used.size;) {
+    done = used.size;
+    for (const name of [...used]) schemas[name] ??= replace(structuredClone(NAMED_SCHEMAS[name]), true);
+  }
+  const ordered = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]]));
+  document.components = { ...document.components, schemas: ordered };
+}
+
+/** JSON with the keys of every object sorted: equal schemas, whatever order their keys were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Json)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** 200 < 201 < 2XX < 400 < 429 < 4XX < 500 < 5XX < default. */

@@ -110,6 +110,23 @@ describe('every documented operation', () => {
     }
   });
 
+  it('documents the session headers: Idempotency-Key, If-Match, ETag, Location, Idempotent-Replayed, Retry-After', () => {
+    const headerParams = (op: Json) => (op.parameters ?? []).filter((p: Json) => p.in === 'header').map((p: Json) => p.name.toLowerCase());
+    const create = generated.paths['/v1/sessions'].post;
+    expect(headerParams(create)).toContain('idempotency-key');
+    expect(Object.keys(create.responses['201'].headers)).toEqual(expect.arrayContaining(['ETag', 'Location', 'Idempotent-Replayed']));
+    const steps = generated.paths['/v1/sessions/{id}/steps'].post;
+    expect(headerParams(steps)).toEqual(expect.arrayContaining(['if-match', 'idempotency-key']));
+    expect(Object.keys(steps.responses['200'].headers)).toEqual(expect.arrayContaining(['ETag', 'Idempotent-Replayed']));
+    expect(steps.responses['412'].content['application/problem+json']).toBeDefined();
+    expect(generated.paths['/v1/sessions/{id}'].get.responses['200'].headers.ETag).toBeDefined();
+    expect(generated.paths['/v1/sessions/{id}'].delete.responses['204'].content).toBeUndefined();
+    for (const { path, op } of operationsOf(generated).filter((o) => o.path.startsWith('/v1/sessions'))) {
+      expect(op.responses['503'].headers['Retry-After'], path).toBeDefined();
+      if (path.includes('{id}')) expect(op.responses['404'], path).toBeDefined();
+    }
+  });
+
   it('teaches with the lesson: POST /v1/gradient is pre-filled with the 1-1-1-1 chain', () => {
     const media = generated.paths['/v1/gradient'].post.requestBody.content['application/json'];
     expect(media.schema.title).toBe('GradientRequest');
