@@ -50,6 +50,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: config.keepAliveTimeoutMs,
   }) as unknown as FastifyInstance;
 
+  // Only JSON bodies are accepted (API.md §6): fastify's default text/plain parser would let a
+  // text body through to schema validation as a string (a 400) instead of a 415.
+  app.removeContentTypeParser('text/plain');
   app.decorate('config', config);
   const services = { ...defaultServices(), ...options.services };
   // A store made here is the app's own and closes with it; a store passed in belongs to the caller.
