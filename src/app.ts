@@ -74,6 +74,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     reply.header('x-served-by', servedBy);
   });
+  // DELETE takes no body: a client that sends Content-Type: application/json on every request
+  // (with nothing after it) must not get fastify's 400 "empty JSON body".
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'DELETE' && !request.headers['transfer-encoding'] && Number(request.headers['content-length'] ?? 0) === 0) {
+      delete request.headers['content-type'];
+    }
+  });
   registerProblemHandlers(app);
   registerMetrics(app, services.metrics);
   app.decorate('drain', registerShutdown(app));
