@@ -50,6 +50,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: config.keepAliveTimeoutMs,
   }) as unknown as FastifyInstance;
 
+  // Only JSON bodies are accepted (API.md §6): fastify's default text/plain parser would let a
+  // text body through to schema validation as a string (a 400) instead of a 415.
+  app.removeContentTypeParser('text/plain');
   app.decorate('config', config);
   const services = { ...defaultServices(), ...options.services };
   // A store made here is the app's own and closes with it; a store passed in belongs to the caller.
@@ -70,6 +73,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-served-by', servedBy);
+  });
+  // DELETE takes no body: a client that sends Content-Type: application/json on every request
+  // (with nothing after it) must not get fastify's 400 "empty JSON body".
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'DELETE' && !request.headers['transfer-encoding'] && Number(request.headers['content-length'] ?? 0) === 0) {
+      delete request.headers['content-type'];
+    }
   });
   registerProblemHandlers(app);
   registerMetrics(app, services.metrics);

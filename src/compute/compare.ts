@@ -73,7 +73,7 @@ const saturate = (x: number) => Math.min(x, Number.MAX_VALUE);
 function describe(v: Json): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'number') return Number.isFinite(v) ? 'a number' : 'not a finite number';
+  if (typeof v === 'number') return Number.isFinite(v) ? 'a number' : String(v); // Infinity from 1e400, NaN
   if (typeof v === 'object') return 'an object';
   return `a ${typeof v}`;
 }

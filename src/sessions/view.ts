@@ -8,10 +8,10 @@ export const COST_HISTORY_LENGTH = 1000;
 
 export const etagOf = (version: number) => `"v${version}"`;
 
-/** True when an If-Match header names this version (or is `*`). */
+/** True when an If-Match header names this version (or is `*`); a weak tag never matches (RFC 9110 §13.1.1). */
 export function ifMatchAccepts(header: string, version: number): boolean {
   const current = etagOf(version);
-  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === current);
+  return header.split(',').map((t) => t.trim()).some((t) => t === '*' || t === current);
 }
 
 export const expiresAtOf = (s: SessionState) => s.updatedAt + s.ttlSeconds * 1000;

@@ -387,6 +387,14 @@ describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
       expectProblem(await post(b, `/v1/sessions/${id}/evaluate`, {}), 404, 'session-not-found');
     });
 
+    it('DELETE with Content-Type: application/json and no body (clients that always send the header) → 204', async () => {
+      const { id } = await createSession(a, xor);
+      const res = await a.inject({ method: 'DELETE', url: `/v1/sessions/${id}`, headers: { 'content-type': 'application/json' } });
+      expect(res.statusCode, res.body).toBe(204);
+      expect(res.body).toBe('');
+      expectProblem(await a.inject({ method: 'DELETE', url: `/v1/sessions/${id}`, headers: { 'content-type': 'application/json' } }), 404, 'session-not-found');
+    });
+
     it('expires after ttlSeconds without writes', async () => {
       const { id } = await createSession(a, { ...xor, ttlSeconds: 1 });
       expect((await get(b, `/v1/sessions/${id}`)).statusCode).toBe(200);

@@ -183,6 +183,15 @@ describe('e2e: transport errors are problems too', () => {
     expect(json.type).toBe(PROBLEM('unsupported-media-type'));
   });
 
+  it('415 for text/plain too (fastify parses it by default; JSON text under that type is not accepted)', async () => {
+    const res = await request(base + '/v1/gradient', { method: 'POST', body: JSON.stringify(chain), headers: { 'content-type': 'text/plain' } });
+    expect(res.statusCode).toBe(415);
+    expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
+    const json = await res.body.json() as { type: string; status: number };
+    expect(json.type).toBe(PROBLEM('unsupported-media-type'));
+    expect(json.status).toBe(415);
+  });
+
   it('413 for a body above the limit', async () => {
     const big = { ...chain, examples: Array.from({ length: 5000 }, () => ({ input: [0.123456789], target: [0.987654321] })) };
     const res = await post(base, '/v1/gradient', big);
