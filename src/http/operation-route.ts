@@ -103,6 +103,16 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
           : problemResponse(when.description, when.headers)])),
       },
     },
+    // A body whose fields are all optional (steps, evaluate) may be left out altogether:
+    // an empty POST means {}, whatever Content-Type the client sends with it.
+    ...(hasBody && !((op.body as { required?: string[] }).required?.length) ? {
+      onRequest: async (request: FastifyRequest) => {
+        if (!request.headers['transfer-encoding'] && Number(request.headers['content-length'] ?? 0) === 0) delete request.headers['content-type'];
+      },
+      preValidation: async (request: FastifyRequest) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    } : {}),
     handler: async (request, reply) => {
       const ctx = contextOf(request, reply);
       const params = { ...(hasBody ? (request.body as object) : {}), ...(request.params as object) };
