@@ -14,15 +14,6 @@ COPY . .
 RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-ARG VERSION=0.0.0
-ARG REVISION=unknown
-ARG CREATED=unknown
-LABEL org.opencontainers.image.title="gradient-service" \
-      org.opencontainers.image.description="Backpropagation over HTTP: exact cost, gradient and intermediate values of fully-connected networks (REST + JSON-RPC 2.0)" \
-      org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}"
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000
@@ -36,6 +27,16 @@ EXPOSE 3000
 # Slim images have no curl; node's own fetch probes liveness.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Last, because they change on every build: the layers above stay cached.
+ARG VERSION=0.0.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="gradient-service" \
+      org.opencontainers.image.description="Backpropagation over HTTP: exact cost, gradient and intermediate values of fully-connected networks (REST + JSON-RPC 2.0)" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}"
 # Exec form: node is PID 1 and receives SIGTERM itself (close-with-grace drains in-flight requests).
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/server.js"]

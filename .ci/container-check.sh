@@ -46,6 +46,14 @@ nginx_image=$(sed -n 's/^ *image: \(nginx:.*\)$/\1/p' <<<"$compose_config")
 
 # ---- a private dockerd --------------------------------------------------------------------------
 tmp=$(mktemp -d /tmp/container-check.XXXXXX)
+# The engine's images and build cache persist between runs (stand-in bases are rebuilt only when
+# their sources change; `npm ci` layers are reused until the lockfile changes), guarded by a lock
+# so two checks never share one data root. CONTAINER_CHECK_CACHE=0: a throwaway data root.
+cache=${CI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/gradient-service-ci}
+data_root=$tmp/data
+if [ "${CONTAINER_CHECK_CACHE:-1}" != 0 ] && mkdir -p "$cache" && exec 9>"$cache/docker-data.lock" && flock -n 9; then
+  data_root=$cache/docker-data
+fi
 cleanup() {
   local rc=$?
   set +e
@@ -65,7 +73,8 @@ cleanup() {
   fi
   [ "$rc" -ne 0 ] && [ -f "$tmp/dockerd.log" ] && { echo "--- dockerd.log (tail)"; tail -20 "$tmp/dockerd.log"; }
   # Whatever dockerd mounted under its roots (netns, overlays, shm), deepest first.
-  awk -v d="$tmp" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+  awk -v a="$tmp/" -v b="$data_root/" 'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/mounts \
+    | sort -r | while read -r m; do umount -l "$m"; done
   rm -rf "$tmp"
   log "cleaned up (exit $rc)"
   exit "$rc"
@@ -75,19 +84,19 @@ trap 'exit 130' INT TERM
 
 log "start a private dockerd"
 dockerd --storage-driver=overlay2 --iptables=false --ip6tables=false --bridge=none \
-  --data-root="$tmp/data" --exec-root="$tmp/exec" --pidfile="$tmp/dockerd.pid" \
+  --data-root="$data_root" --exec-root="$tmp/exec" --pidfile="$tmp/dockerd.pid" \
   -H "unix://$tmp/docker.sock" >"$tmp/dockerd.log" 2>&1 &
 export DOCKER_HOST="unix://$tmp/docker.sock"
 for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
 docker info >/dev/null
 
-log "stand-in base images: $node_base (Node $("$node_bin" --version)), $redis_image, $nginx_image"
-.ci/container/mk-base-image.sh node "$node_base" "$node_bin" >/dev/null
-.ci/container/mk-base-image.sh redis "$redis_image" >/dev/null
-.ci/container/mk-base-image.sh nginx "$nginx_image" >/dev/null
+log "dockerd up (data root $data_root); stand-in base images: $node_base (Node $("$node_bin" --version)), $redis_image, $nginx_image"
+.ci/container/mk-base-image.sh node "$node_base" "$node_bin"
+.ci/container/mk-base-image.sh redis "$redis_image"
+.ci/container/mk-base-image.sh nginx "$nginx_image"
 
 # ---- the image ----------------------------------------------------------------------------------
-image=gradient-service:ci-$$
+image=gradient-service:ci
 log "build $image"
 docker build -q --network host -t "$image" \
   --build-arg VERSION="$(node -p 'require("./package.json").version')" \
@@ -139,4 +148,8 @@ node .ci/container/traffic.mjs "http://127.0.0.1:$lb_port" "$victim"
 exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$victim")
 [ "$exit_code" = 0 ] || { echo "the SIGTERMed replica exited with $exit_code, expected 0 (graceful close)" >&2; docker logs --tail 20 "$victim"; exit 1; }
 log "the stopped replica exited 0 after draining: $(docker logs "$victim" 2>&1 | grep -o '"msg":"shutting down"' | head -1)"
+log "docker-compose down"
+docker-compose -f docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+# Images of earlier runs, now untagged; recent ones stay as build cache.
+docker image prune -f --filter until=72h >/dev/null
 log "container check passed"

@@ -67,6 +67,7 @@ console.log(`30 concurrent requests served by ${burstReplicas.size} replicas: ${
 
 // ---- 2. SIGTERM one replica mid-traffic ----------------------------------------------------
 const counts = new Map();
+const servedBeforeStop = new Map();
 const servedAfterStop = new Map();
 let applied = 0;
 let retried503 = 0;
@@ -84,6 +85,7 @@ async function withRetry(method, path, body) {
       return undefined;
     }
     counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    if (!stopped && r.servedBy) servedBeforeStop.set(r.servedBy, (servedBeforeStop.get(r.servedBy) ?? 0) + 1);
     if (stopDone && r.servedBy) servedAfterStop.set(r.servedBy, (servedAfterStop.get(r.servedBy) ?? 0) + 1);
     if (r.status === 503 && attempt < 5) {
       retried503++;
@@ -117,6 +119,7 @@ stopDone = true;
 console.log(`replica stopped after ${Date.now() - t0} ms`);
 await Promise.all(workers);
 
+if (!servedBeforeStop.has(victim.slice(0, 12))) fail(`the replica to stop, ${victim.slice(0, 12)}, served nothing before: it was not in rotation`);
 if (servedAfterStop.has(victim.slice(0, 12))) fail(`the stopped replica ${victim.slice(0, 12)} still served requests`);
 if (sessionId) {
   const view = await call('GET', `/v1/sessions/${sessionId}`);
@@ -125,7 +128,7 @@ if (sessionId) {
   else console.log(`step = ${view.json.step} = 30 + ${applied} steps applied during the SIGTERM phase (none lost, none doubled)`);
 }
 console.log(`SIGTERM phase: statuses ${JSON.stringify(Object.fromEntries(counts))}, 503 retried ${retried503}, ` +
-  `served after stop by ${JSON.stringify(Object.fromEntries(servedAfterStop))}`);
+  `served before stop by ${JSON.stringify(Object.fromEntries(servedBeforeStop))}, after by ${JSON.stringify(Object.fromEntries(servedAfterStop))}`);
 if (!stopped) fail('the replica was never stopped');
 if (failures.length > 0) {
   console.error(`${failures.length} failure(s)`);
