@@ -12,6 +12,8 @@ log() { echo "[container-check +$((SECONDS - t0))s] $*"; }
 project=gradient-ci-$$
 export COMPOSE_PROJECT_NAME=$project
 
+[ "$(id -u)" = 0 ] || { echo "container-check: needs root (it starts its own dockerd)" >&2; exit 1; }
+
 # ---- tools ------------------------------------------------------------------------------------
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
