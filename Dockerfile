@@ -22,6 +22,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 # Owned by root and read-only to the service: a compromised process cannot rewrite its own code.
 COPY --from=build /app/dist ./dist
+# The golden fixtures served at /v1/fixtures (read at startup; a missing folder would be empty).
+COPY fixtures ./fixtures
 USER node
 EXPOSE 3000
 # Slim images have no curl; node's own fetch probes liveness.

@@ -110,7 +110,10 @@ uid=$(docker run --rm "$image" node -p 'process.getuid()')
 docker run --rm "$image" node -e '
   const fs = require("node:fs");
   if (fs.existsSync("node_modules/typescript") || fs.existsSync("node_modules/vitest")) { console.error("dev dependencies in the image"); process.exit(1); }
-  if (!fs.existsSync("dist/src/server.js") || fs.existsSync("src") || fs.existsSync("test")) { console.error("image holds sources or lacks dist"); process.exit(1); }'
+  if (!fs.existsSync("dist/src/server.js") || fs.existsSync("src") || fs.existsSync("test")) { console.error("image holds sources or lacks dist"); process.exit(1); }
+  const fixtures = fs.readdirSync("fixtures").filter((f) => f.endsWith(".json")).length;
+  if (fixtures !== Number(process.argv[1])) { console.error(`image has ${fixtures} fixtures, the repository ${process.argv[1]}`); process.exit(1); }' \
+  "$(find fixtures -maxdepth 1 -name '*.json' | wc -l)"
 log "image ok: user $user (uid $uid), Node $(docker run --rm "$image" node --version), $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'), no dev dependencies"
 
 # ---- the stack ----------------------------------------------------------------------------------
@@ -146,7 +149,8 @@ echo "  redis: appendonly $aof, maxmemory-policy $policy, data on volume $(docke
 
 log "traffic through the load balancer: 30 concurrent steps, then SIGTERM to one replica"
 victim=${replicas[1]}
-node .ci/container/traffic.mjs "http://127.0.0.1:$lb_port" "$victim"
+EXPECT_FIXTURES=$(find fixtures -maxdepth 1 -name '*.json' | wc -l) \
+  node .ci/container/traffic.mjs "http://127.0.0.1:$lb_port" "$victim"
 exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$victim")
 [ "$exit_code" = 0 ] || { echo "the SIGTERMed replica exited with $exit_code, expected 0 (graceful close)" >&2; docker logs --tail 20 "$victim"; exit 1; }
 log "the stopped replica exited 0 after draining: $(docker logs "$victim" 2>&1 | grep -o '"msg":"shutting down"' | head -1)"

@@ -29,10 +29,13 @@ const examples = [
   { input: [0, 0], target: [0] }, { input: [0, 1], target: [1] },
   { input: [1, 0], target: [1] }, { input: [1, 1], target: [0] },
 ];
-const gradientBody = {
-  network: { layers: [{ weights: [[0.5, -0.4]], biases: [0.1] }] },
-  examples,
-};
+
+// ---- 0. the image serves what the repository holds -------------------------------------------
+const fixtures = await call('GET', '/v1/fixtures');
+const fixtureCount = fixtures.json?.fixtures?.length;
+if (fixtures.status !== 200 || fixtureCount !== Number(process.env.EXPECT_FIXTURES)) {
+  fail(`GET /v1/fixtures → ${fixtures.status}, ${fixtureCount} fixtures, expected ${process.env.EXPECT_FIXTURES}`);
+} else console.log(`GET /v1/fixtures through the load balancer: ${fixtureCount} fixtures`);
 
 // ---- 1. concurrency and spread -------------------------------------------------------------
 const created = await call('POST', '/v1/sessions', {
@@ -40,29 +43,21 @@ const created = await call('POST', '/v1/sessions', {
   optimizer: { type: 'sgd', learningRate: 0.5 },
   examples,
 });
-let sessionId;
-if (created.status === 201 && typeof created.json?.id === 'string') {
-  sessionId = created.json.id;
-  if (created.json.step !== 0) fail(`a new session has step ${created.json.step}, expected 0`);
-} else if (created.status === 404 && process.env.CONTAINER_CHECK_ALLOW_NO_SESSIONS === '1') {
-  console.log('SKIPPED: POST /v1/sessions is 404 (sessions not in this build); using POST /v1/gradient instead');
-} else {
+if (created.status !== 201 || typeof created.json?.id !== 'string') {
   fail(`POST /v1/sessions → ${created.status} ${created.text.slice(0, 300)}`);
   process.exit(1);
 }
+const sessionPath = `/v1/sessions/${created.json.id}`;
+if (created.json.step !== 0) fail(`a new session has step ${created.json.step}, expected 0`);
 
-const stepPath = sessionId ? `/v1/sessions/${sessionId}/steps` : '/v1/gradient';
-const stepBody = sessionId ? { steps: 1 } : gradientBody;
-const burst = await Promise.all(Array.from({ length: 30 }, () => call('POST', stepPath, stepBody)));
+const burst = await Promise.all(Array.from({ length: 30 }, () => call('POST', `${sessionPath}/steps`, { steps: 1 })));
 const burstReplicas = new Set(burst.map((r) => r.servedBy));
 const burstStatuses = burst.map((r) => r.status);
 if (!burstStatuses.every((s) => s === 200)) fail(`30 concurrent requests: statuses ${burstStatuses.join(',')}`);
 if (burstReplicas.size < 2) fail(`30 concurrent requests were served by ${burstReplicas.size} replica(s): ${[...burstReplicas]}`);
-if (sessionId) {
-  const view = await call('GET', `/v1/sessions/${sessionId}`);
-  if (view.status !== 200 || view.json?.step !== 30) fail(`after 30 concurrent steps: GET → ${view.status}, step ${view.json?.step}, expected 30`);
-  else console.log(`30 concurrent steps: step = ${view.json.step}`);
-}
+const afterBurst = await call('GET', sessionPath);
+if (afterBurst.status !== 200 || afterBurst.json?.step !== 30) fail(`after 30 concurrent steps: GET → ${afterBurst.status}, step ${afterBurst.json?.step}, expected 30`);
+else console.log(`30 concurrent one-step requests: step = ${afterBurst.json.step}`);
 console.log(`30 concurrent requests served by ${burstReplicas.size} replicas: ${[...burstReplicas].join(' ')}`);
 
 // ---- 2. SIGTERM one replica mid-traffic ----------------------------------------------------
@@ -100,9 +95,9 @@ async function withRetry(method, path, body) {
 async function worker(index) {
   while (!stopDone || servedAfterStop.size === 0 || [...servedAfterStop.values()].reduce((a, b) => a + b) < 20) {
     if (index % 3 === 2) {
-      await withRetry('GET', sessionId ? `/v1/sessions/${sessionId}` : '/healthz');
+      await withRetry('GET', sessionPath);
     } else {
-      const r = await withRetry('POST', stepPath, stepBody);
+      const r = await withRetry('POST', `${sessionPath}/steps`, { steps: 1 });
       if (r?.status === 200) applied++;
     }
     if (failures.length > 20) return;
@@ -121,12 +116,9 @@ await Promise.all(workers);
 
 if (!servedBeforeStop.has(victim.slice(0, 12))) fail(`the replica to stop, ${victim.slice(0, 12)}, served nothing before: it was not in rotation`);
 if (servedAfterStop.has(victim.slice(0, 12))) fail(`the stopped replica ${victim.slice(0, 12)} still served requests`);
-if (sessionId) {
-  const view = await call('GET', `/v1/sessions/${sessionId}`);
-  const expected = 30 + applied;
-  if (view.json?.step !== expected) fail(`after the SIGTERM phase: step ${view.json?.step}, expected 30 + ${applied} applied = ${expected}`);
-  else console.log(`step = ${view.json.step} = 30 + ${applied} steps applied during the SIGTERM phase (none lost, none doubled)`);
-}
+const final = await call('GET', sessionPath);
+if (final.json?.step !== 30 + applied) fail(`after the SIGTERM phase: step ${final.json?.step}, expected 30 + ${applied} applied = ${30 + applied}`);
+else console.log(`step = ${final.json.step} = 30 + ${applied} steps applied during the SIGTERM phase (none lost, none doubled)`);
 console.log(`SIGTERM phase: statuses ${JSON.stringify(Object.fromEntries(counts))}, 503 retried ${retried503}, ` +
   `served before stop by ${JSON.stringify(Object.fromEntries(servedBeforeStop))}, after by ${JSON.stringify(Object.fromEntries(servedAfterStop))}`);
 if (!stopped) fail('the replica was never stopped');
