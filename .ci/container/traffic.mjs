@@ -50,17 +50,8 @@ if (created.status !== 201 || typeof created.json?.id !== 'string') {
 const sessionPath = `/v1/sessions/${created.json.id}`;
 if (created.json.step !== 0) fail(`a new session has step ${created.json.step}, expected 0`);
 
-const burst = await Promise.all(Array.from({ length: 30 }, () => call('POST', `${sessionPath}/steps`, { steps: 1 })));
-const burstReplicas = new Set(burst.map((r) => r.servedBy));
-const burstStatuses = burst.map((r) => r.status);
-if (!burstStatuses.every((s) => s === 200)) fail(`30 concurrent requests: statuses ${burstStatuses.join(',')}`);
-if (burstReplicas.size < 2) fail(`30 concurrent requests were served by ${burstReplicas.size} replica(s): ${[...burstReplicas]}`);
-const afterBurst = await call('GET', sessionPath);
-if (afterBurst.status !== 200 || afterBurst.json?.step !== 30) fail(`after 30 concurrent steps: GET → ${afterBurst.status}, step ${afterBurst.json?.step}, expected 30`);
-else console.log(`30 concurrent one-step requests: step = ${afterBurst.json.step}`);
-console.log(`30 concurrent requests served by ${burstReplicas.size} replicas: ${[...burstReplicas].join(' ')}`);
-
-// ---- 2. SIGTERM one replica mid-traffic ----------------------------------------------------
+// A client that retries 503 (draining or overloaded replica) with the same Idempotency-Key, as
+// API.md advises: a step is applied once however often it is sent.
 const counts = new Map();
 const servedBeforeStop = new Map();
 const servedAfterStop = new Map();
@@ -91,6 +82,21 @@ async function withRetry(method, path, body) {
     return r;
   }
 }
+
+const burst = await Promise.all(Array.from({ length: 30 }, () => withRetry('POST', `${sessionPath}/steps`, { steps: 1 })));
+const burstReplicas = new Set(burst.map((r) => r?.servedBy));
+console.log(`30 concurrent one-step requests: statuses ${JSON.stringify(Object.fromEntries(counts))}, 503 retried ${retried503}`);
+if (burst.some((r) => r?.status !== 200)) fail('30 concurrent one-step requests: not all succeeded');
+if (burstReplicas.size < 2) fail(`30 concurrent requests were served by ${burstReplicas.size} replica(s): ${[...burstReplicas]}`);
+const afterBurst = await call('GET', sessionPath);
+if (afterBurst.status !== 200 || afterBurst.json?.step !== 30) fail(`after 30 concurrent steps: GET → ${afterBurst.status}, step ${afterBurst.json?.step}, expected 30`);
+else console.log(`30 concurrent one-step requests: step = ${afterBurst.json.step}`);
+console.log(`30 concurrent requests served by ${burstReplicas.size} replicas: ${[...burstReplicas].join(' ')}`);
+
+// ---- 2. SIGTERM one replica mid-traffic ----------------------------------------------------
+counts.clear();
+servedBeforeStop.clear();
+retried503 = 0;
 
 async function worker(index) {
   while (!stopDone || servedAfterStop.size === 0 || [...servedAfterStop.values()].reduce((a, b) => a + b) < 20) {
