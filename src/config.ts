@@ -36,6 +36,8 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** After SIGTERM/SIGINT: in-flight requests get this long before the process exits 1. */
   shutdownGraceMs: number;
+  /** After SIGTERM/SIGINT: keep listening (answering 503) this long before closing; 0 = close at once. */
+  shutdownDelayMs: number;
 }
 
 /** @fastify/under-pressure thresholds; 0 = that check is off; maxHeapUsedBytes undefined = 90 % of V8's heap limit. */
@@ -119,5 +121,6 @@ export function loadConfig(env: Env = {}, readFile?: (path: string) => string): 
     handlerTimeoutMs: integer(env, 'HANDLER_TIMEOUT_MS', 60_000, 0),
     keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0),
   };
 }

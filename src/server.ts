@@ -26,7 +26,11 @@ const app = await buildApp({ config, logger, services: { now, sessions, redis, m
 closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }) => {
   app.drain.start();
   if (err) logger.error({ err }, 'shutting down after an error');
-  else logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+  else logger.info({ signal, graceMs: config.shutdownGraceMs, delayMs: config.shutdownDelayMs }, 'shutting down');
+  // Behind a load balancer, closing the socket at once resets connections it has just opened
+  // (a POST it will not retry: 502). Answering 503 for a moment first makes it mark this replica
+  // down; then nothing new arrives when we close. (Kubernetes: a preStop sleep does the same.)
+  if (config.shutdownDelayMs > 0 && !err) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   await app.close();
   await sessions.close();
   redis?.disconnect();
