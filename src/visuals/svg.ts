@@ -1,7 +1,7 @@
 // Small, pure helpers for writing SVG by hand: escaping and fixed number formatting, so that
 // the same input always gives the same bytes (no locale, no floating noise in coordinates).
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /** Text and attribute values, escaped for XML. */
 export function escapeXml(text: string): string {

@@ -18,7 +18,7 @@ function niceStep(span: number, count: number): { step: number; exponent: number
   const raw = span / Math.max(1, count);
   const exponent = Math.floor(Math.log10(raw));
   const base = 10 ** exponent;
-  const fraction = raw / base;
+  const fraction = raw / base - 1e-9; // 0.2 / 0.1 is 2.0000000000000004, and it means 2
   const mantissa = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
   return mantissa === 10 ? { step: clean(10 * base), exponent: exponent + 1 } : { step: clean(mantissa * base), exponent };
 }
