@@ -19,6 +19,8 @@ export interface DrawRequest {
   reduction?: Reduction;
   example?: number;
   maxNeuronsPerLayer?: number;
+  /** In the title after the sizes, e.g. which session at which step. */
+  heading?: string;
 }
 
 const ONLY_ACTIVATIONS = { activations: true, sensitivities: false, vector: false, exampleGradients: false };
@@ -29,7 +31,8 @@ export function drawNetwork(request: DrawRequest, limits: Limits, paths = { netw
   if (examples.length === 0) {
     if (request.example !== undefined) throw exampleOutOfRange(request.example, 0, paths.example);
     const { net } = prepareComputation(request.network, [], limits, { networkPath: paths.network, examplesPath: paths.examples });
-    return renderNetworkDiagram({ layers: request.network.layers, caption: `${parameterCount(net)} parameters · no examples: activations and ∂C/∂w not shown` }, options);
+    const caption = `${parameterCount(net)} parameters · no examples: activations and ∂C/∂w not shown`;
+    return renderNetworkDiagram({ layers: request.network.layers, heading: request.heading, caption }, options);
   }
   const e = request.example ?? 0;
   if (e >= examples.length) throw exampleOutOfRange(e, examples.length, paths.example);
@@ -43,8 +46,9 @@ export function drawNetwork(request: DrawRequest, limits: Limits, paths = { netw
     layers: request.network.layers,
     activations: [examples[e].input, ...result.examples[e].layers!.map((l) => l.a!)],
     weightGradients: result.gradient.layers.map((l) => l.weights),
-    caption: `example ${e} of ${examples.length}: C₀ = ${short(result.examples[e].cost, 4)} · batch C = ${short(result.cost, 4)}`
-      + ` (${conventions.cost}, ${conventions.reduction})`,
+    heading: request.heading,
+    caption: `example ${e} of ${examples.length}: C₀ = ${short(result.examples[e].cost, 4)}`
+      + ` · batch C = ${short(result.cost, 4)} (${conventions.cost}, ${conventions.reduction})`,
   };
   return renderNetworkDiagram(input, options);
 }

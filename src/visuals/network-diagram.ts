@@ -14,6 +14,8 @@ export interface DiagramInput {
   activations?: number[][];
   /** ∂C/∂W⁽ˡ⁾ with the weights' shapes; without it every connection has the same width. */
   weightGradients?: number[][][];
+  /** After "Network 2-3-2 · " in the title, e.g. which session at which step. */
+  heading?: string;
   /** A line under the title, e.g. which example and its cost. */
   caption?: string;
 }
@@ -127,7 +129,7 @@ export function renderNetworkDiagram(input: DiagramInput, options: DiagramOption
   const maxGradient = input.weightGradients ? maxAbs(input.weightGradients.flatMap((g) => g.flat())) : 0;
   const lit = input.activations?.map(brightness);
 
-  const title = `Network ${sizes.join('-')}`;
+  const title = `Network ${sizes.join('-')}${input.heading ? ` · ${input.heading}` : ''}`;
   const body: string[] = [
     element('rect', { x: 0, y: 0, width, height, fill: DIAGRAM_STYLE.background }),
     text(width / 2, 24, title, { class: 'title', 'text-anchor': 'middle', 'font-size': 16, 'font-weight': 'bold', fill: DIAGRAM_STYLE.text }),

@@ -51,14 +51,26 @@ function decadeLabel(k: number): string {
   return Math.abs(k) >= 4 ? `1e${k}` : String(10 ** k);
 }
 
-/** A log₁₀ axis from the decade at or below lo to the decade at or above hi (lo > 0). */
+function multipleLabel(m: number, k: number): string {
+  return Math.abs(k) >= 4 ? `${m}e${k}` : String(clean(m * 10 ** k));
+}
+
+/**
+ * A log₁₀ axis from the decade at or below lo to the decade at or above hi (lo > 0). Over one or
+ * two decades, 2× and 5× each decade are ticks too.
+ */
 export function logAxis(lo: number, hi: number, maxTicks = 8): Axis {
-  let first = Math.floor(Math.log10(lo));
+  const first = Math.floor(Math.log10(lo));
   let last = Math.ceil(Math.log10(hi));
-  if (last === first) { first -= 1; last += 1; }
+  if (last === first) last += 1;
   const stride = Math.ceil((last - first) / maxTicks);
   last = first + Math.ceil((last - first) / stride) * stride;
   const ticks: Tick[] = [];
-  for (let k = first; k <= last; k += stride) ticks.push({ value: 10 ** k, at: k, label: decadeLabel(k) });
+  for (let k = first; k <= last; k += stride) {
+    ticks.push({ value: 10 ** k, at: k, label: decadeLabel(k) });
+    if (last - first <= 2 && k < last) {
+      for (const m of [2, 5]) ticks.push({ value: clean(m * 10 ** k), at: k + Math.log10(m), label: multipleLabel(m, k) });
+    }
+  }
   return { min: first, max: last, ticks, log: true };
 }

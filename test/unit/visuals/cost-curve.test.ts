@@ -48,9 +48,17 @@ describe('renderCostCurve', () => {
   it('on a log scale puts whole decades at equal distances', () => {
     const root = parseSvg(renderCostCurve([0.5, 0.05, 0.02], { scale: 'log' }));
     const labels = findAll(root, 'text', 'tick-label-y').map((t) => t.text);
-    expect(labels).toEqual(['0.01', '0.1', '1']);
+    // Two decades: 2× and 5× are ticks too, at log₁₀ 2 and log₁₀ 5 of a decade.
+    expect(labels).toEqual(['0.01', '0.02', '0.05', '0.1', '0.2', '0.5', '1']);
     const ys = findAll(root, 'line', 'tick-y').map((l) => num(l, 'y1'));
-    expect(ys).toEqual([PLOT.bottom, (PLOT.top + PLOT.bottom) / 2, PLOT.top]);
+    const decade = (PLOT.bottom - PLOT.top) / 2;
+    const expected = [0, Math.log10(2), Math.log10(5), 1, 1 + Math.log10(2), 1 + Math.log10(5), 2].map((d) => PLOT.bottom - d * decade);
+    ys.forEach((y, i) => expect(y).toBeCloseTo(expected[i], 2));
+    // Over more decades only the decades are ticks.
+    const wide = parseSvg(renderCostCurve([10, 1e-3], { scale: 'log' }));
+    expect(findAll(wide, 'text', 'tick-label-y').map((t) => t.text)).toEqual(['0.001', '0.01', '0.1', '1', '10']);
+    const tiny = parseSvg(renderCostCurve([3e-7, 2e-9], { scale: 'log' }));
+    expect(findAll(tiny, 'text', 'tick-label-y').map((t) => t.text)).toEqual(['1e-9', '1e-8', '1e-7', '1e-6']);
     const [line] = points(renderCostCurve([0.5, 0.05, 0.02], { scale: 'log' }));
     // log₁₀ 0.05 = −1.30103: 0.30103 of a decade below 0.1
     expect(line[1][1]).toBeCloseTo(PLOT.bottom - ((Math.log10(0.05) + 2) / 2) * (PLOT.bottom - PLOT.top), 2);
