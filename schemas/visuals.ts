@@ -35,3 +35,17 @@ export const SvgDocument = Type.String({ contentMediaType: SVG_MEDIA_TYPE, descr
 export function svgResponse(description: string) {
   return { description, content: { [SVG_MEDIA_TYPE]: { schema: SvgDocument } } };
 }
+
+export const CostCurveQuery = Type.Object({
+  scale: Type.Optional(Type.Enum(['linear', 'log'], { description: 'The cost axis: linear (default) or log₁₀ (costs ≤ 0 are then left out, and counted).' })),
+}, closed);
+export type CostCurveQuery = Static<typeof CostCurveQuery>;
+
+// Query values arrive as text and the validator never coerces: the schema says which text is an integer.
+export const SessionDiagramQuery = Type.Object({
+  example: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,8})$', description: 'Which kept example lights the neurons; default 0.' })),
+  maxNeuronsPerLayer: Type.Optional(Type.String({
+    pattern: '^([2-9]|[1-5][0-9]|6[0-4])$', description: 'Neurons drawn per layer before eliding, 2…64; default 12.',
+  })),
+}, closed);
+export type SessionDiagramQuery = Static<typeof SessionDiagramQuery>;

@@ -17,6 +17,7 @@ import { compile } from './validation.js';
 import computeRoutes from '../routes/compute.js';
 import gradingRoutes from '../routes/grading.js';
 import systemRoutes from '../routes/system.js';
+import stepStreamRoutes from '../routes/step-stream.js';
 import sessionRoutes from '../routes/sessions.js';
 import { createMemoryStore } from './sessions/memory-store.js';
 import rpcRoutes from '../routes/rpc.js';
@@ -97,5 +98,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(gradingRoutes);
   await app.register(rpcRoutes);
   await app.register(visualsRoutes);
+  await app.register(stepStreamRoutes);
   return app;
 }

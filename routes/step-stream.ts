@@ -1,0 +1,55 @@
+// POST /v1/sessions/{id}/steps with Accept: application/x-ndjson or text/event-stream: the same
+// URL as the plain route, chosen by a route constraint on Accept, answered as a stream of events
+// (src/progress/step-stream.ts). Hidden from OpenAPI: the step route's description documents it.
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { StepBody, SessionIdParams, type StepRequest } from '../schemas/sessions.js';
+import { STREAM_MEDIA_TYPES, type StreamFormat, frameEvent, streamFormatOf } from '../src/http/event-stream.js';
+import { contextOf } from '../src/http/operation-route.js';
+import { streamSteps } from '../src/progress/step-stream.js';
+
+/** find-my-way constraint: the derived value is the stream format the Accept header asks for. */
+const streamStrategy = {
+  name: 'stream',
+  storage() {
+    const handlers = new Map<string, unknown>();
+    return {
+      get: (format: string) => handlers.get(format) ?? null,
+      set: (format: string, store: unknown) => { handlers.set(format, store); },
+    };
+  },
+  deriveConstraint: (req: { headers: Record<string, string | string[] | undefined> }) => streamFormatOf(req.headers.accept),
+  mustMatchWhenDerived: false,
+};
+
+/** ?chunk=N: steps per event (default adaptive, about four events a second). */
+const StreamQuery = {
+  type: 'object',
+  properties: { chunk: { type: 'string', pattern: '^[1-9][0-9]{0,8}$', description: 'Steps per chunk (committed together, one event each).' } },
+  additionalProperties: false,
+} as const;
+
+export default async function stepStreamRoutes(app: FastifyInstance): Promise<void> {
+  if (!app.hasConstraintStrategy(streamStrategy.name)) app.addConstraintStrategy(streamStrategy as never);
+  for (const format of Object.keys(STREAM_MEDIA_TYPES) as StreamFormat[]) {
+    app.post('/v1/sessions/:id/steps', {
+      constraints: { stream: format },
+      schema: { hide: true, body: StepBody, params: SessionIdParams, querystring: StreamQuery },
+    }, async (request, reply) => {
+      const ctx = contextOf(request, reply);
+      const { chunk } = request.query as { chunk?: string };
+      const params = { ...(request.body as object), ...(request.params as object) } as StepRequest;
+      const events = streamSteps(params, ctx, { chunkSteps: chunk === undefined ? undefined : Number(chunk) });
+      const first = await events.next(); // refusals throw here, before any byte: a plain problem response
+      async function* frames() {
+        if (!first.done) yield frameEvent(format, first.value);
+        for await (const event of events) yield frameEvent(format, event);
+      }
+      return reply
+        .type(STREAM_MEDIA_TYPES[format])
+        .header('cache-control', 'no-cache')
+        .header('x-accel-buffering', 'no') // a proxy (nginx) must pass each event on at once
+        .send(Readable.from(frames(), { objectMode: false }));
+    });
+  }
+}
