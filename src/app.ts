@@ -17,11 +17,11 @@ import { compile } from './validation.js';
 import computeRoutes from '../routes/compute.js';
 import gradingRoutes from '../routes/grading.js';
 import systemRoutes from '../routes/system.js';
-import stepStreamRoutes from '../routes/step-stream.js';
 import sessionRoutes from '../routes/sessions.js';
 import { createMemoryStore } from './sessions/memory-store.js';
 import rpcRoutes from '../routes/rpc.js';
 import visualsRoutes from '../routes/visuals.js';
+import stepStreamRoutes from '../routes/step-stream.js';
 
 export interface AppOptions {
   config: Config;
