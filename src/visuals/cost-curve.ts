@@ -105,12 +105,10 @@ export function renderCostCurve(costs: readonly number[], options: CostCurveOpti
     const lx = x(firstStep + lastIndex);
     const ly = y(costs[lastIndex]);
     body.push(element('circle', { class: 'last-point', cx: lx, cy: ly, r: 4, fill: COST_CURVE_COLORS.last }));
-    // To the left of the point (the last step is at the right), on the side the curve does not
-    // come from: below when it comes down into the point, above when it comes up; inside the plot.
-    const previous = lastIndex > 0 && drawable[lastIndex - 1] ? y(costs[lastIndex - 1]) : ly;
-    const below = previous < ly ? ly + 18 : ly - 10;
-    const ty = below > plot.bottom - 4 ? ly - 10 : below < plot.top + 12 ? ly + 18 : below;
-    body.push(text(lx - 6, ty, `step ${lastStep}: C = ${short(costs[lastIndex], 6)}`, {
+    // In the corner of the plot away from the last point (top right when it lies low, bottom
+    // right when it lies high), where a falling or rising curve leaves room.
+    const ty = ly > (plot.top + plot.bottom) / 2 ? plot.top + 16 : plot.bottom - 10;
+    body.push(text(plot.right - 6, ty, `step ${lastStep}: C = ${short(costs[lastIndex], 6)}`, {
       class: 'last-label', 'text-anchor': 'end', 'font-size': 12, 'font-weight': 'bold', fill: COST_CURVE_COLORS.last,
       // A white halo keeps the label readable where it crosses the curve.
       stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke',
