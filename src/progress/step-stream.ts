@@ -46,6 +46,14 @@ export interface StreamOptions {
   targetChunkMs?: number;
   /** Monotonic milliseconds (injected for tests). */
   clock?: () => number;
+  /**
+   * The signal of the chunks after the first: the client's disconnection only. The first chunk
+   * runs under ctx.signal (disconnection and the handler timeout): the timeout bounds the wait
+   * for the first event, not a stream that is making progress.
+   */
+  streamSignal?: AbortSignal;
+  /** Aborted when the server shuts down: the stream ends after the chunk in progress, with an error event. */
+  shutdown?: AbortSignal;
 }
 
 export const DEFAULT_TARGET_CHUNK_MS = 250;
@@ -77,14 +85,14 @@ export async function* streamSteps(request: StepRequest, ctx: OperationContext, 
     const last = costs.length + n === total;
     const first = costs.length === 0;
     // If-Match names the version before the request: only the first chunk can be held to it.
-    const chunkCtx = first ? ctx : { ...ctx, ifMatch: undefined, meta: {} };
+    const chunkCtx = first ? ctx : { ...ctx, ifMatch: undefined, meta: {}, signal: options.streamSignal ?? ctx.signal };
     const chunkStarted = clock();
     let body: StepResponse;
     try {
       ({ body } = await stepChunk({ ...request, steps: n, includeNetwork: last ? request.includeNetwork : false }, n, chunkCtx, first ? total : n));
     } catch (error) {
       if (first) throw error;
-      if (ctx.signal.aborted) return; // the client has gone: nobody to tell
+      if ((options.streamSignal ?? ctx.signal).aborted) return; // the client has gone: nobody to tell
       if (!isServiceError(error)) ctx.log.error({ err: error }, 'streamed steps failed');
       const problem = (isServiceError(error) ? error : new ServiceError('internal', 'An internal error occurred.')).toProblem();
       yield { event: 'error', stepsApplied: costs.length, step, problem };
@@ -100,7 +108,13 @@ export async function* streamSteps(request: StepRequest, ctx: OperationContext, 
       return;
     }
     yield { event: 'progress', step, cost: body.costs[body.costs.length - 1], stepsApplied: costs.length, stepsRequested: total, ...timing };
-    if (ctx.signal.aborted) return;
+    const signal = options.streamSignal ?? ctx.signal;
+    if (signal.aborted) return;
+    if (options.shutdown?.aborted) {
+      const problem = new ServiceError('service-unavailable', `The service is shutting down; ${costs.length} of ${total} steps were applied and committed.`, { retryAfter: 1 }).toProblem();
+      yield { event: 'error', stepsApplied: costs.length, step, problem };
+      return;
+    }
     if (options.chunkSteps === undefined) {
       const perStep = Math.max(now - chunkStarted, 1e-3) / n;
       chunk = Math.max(1, Math.min(Math.floor(target / perStep), 2 * chunk + 1));

@@ -240,3 +240,71 @@ describe.each(harnesses)('streamed steps on the %s store', (_name, makeHarness) 
     }
   });
 });
+
+describe('streamed steps and the server\'s own limits', () => {
+  const heavy = () => {
+    const examples = Array.from({ length: 128 }, (_, e) => ({
+      input: Array.from({ length: 30 }, (_, i) => Math.cos(e * 13 + i)),
+      target: Array.from({ length: 10 }, (_, j) => (e % 10 === j ? 1 : 0)),
+    }));
+    return { architecture: { sizes: [30, 64, 64, 10], seed: 5 }, optimizer: { type: 'sgd', learningRate: 0.1 }, examples };
+  };
+
+  async function started(env: Record<string, string>) {
+    const { makeApp } = await import('../helpers/app.js');
+    const app = await makeApp({ env });
+    const base = await listen(app);
+    const created = await request(`${base}/v1/sessions`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(heavy()) });
+    expect(created.statusCode).toBe(201);
+    const { id } = (await created.body.json()) as { id: string };
+    return { app, base, id };
+  }
+
+  it('the handler timeout bounds the wait for the first event, not a stream making progress', async () => {
+    const { app, base, id } = await started({ HANDLER_TIMEOUT_MS: '1000' });
+    const controller = new AbortController();
+    try {
+      const res = await request(`${base}/v1/sessions/${id}/steps?chunk=1`, {
+        method: 'POST', headers: { ...JSON_TYPE, accept: 'application/x-ndjson' }, body: JSON.stringify({ steps: 20_000, includeNetwork: false }),
+        signal: controller.signal,
+      });
+      expect(res.statusCode).toBe(200);
+      let text = '';
+      let late: Event | undefined;
+      try {
+        for await (const piece of res.body) {
+          text += piece.toString();
+          const whole = parseNdjson(text.slice(0, text.lastIndexOf('\n') + 1));
+          expect(whole.every((e) => e.event === 'progress')).toBe(true);
+          late = whole.find((e) => e.elapsedMs > 1500);
+          if (late) { controller.abort(); break; }
+        }
+      } catch { /* aborted */ }
+      expect(late, 'a progress event half a second past the timeout').toBeDefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a shutdown ends a running stream after its chunk, with a 503 error event; the chunks stay committed', async () => {
+    const { app, base, id } = await started({});
+    const res = await request(`${base}/v1/sessions/${id}/steps?chunk=2`, {
+      method: 'POST', headers: { ...JSON_TYPE, accept: 'application/x-ndjson' }, body: JSON.stringify({ steps: 20_000, includeNetwork: false }),
+    });
+    expect(res.statusCode).toBe(200);
+    let text = '';
+    let closing: Promise<void> | undefined;
+    for await (const piece of res.body) {
+      text += piece.toString();
+      if (!closing && text.split('\n').length > 2) closing = app.close();
+    }
+    await closing;
+    const events = parseNdjson(text);
+    const last = events[events.length - 1];
+    expect(last.event).toBe('error');
+    expect(last.problem.type).toBe(`${PROBLEM}service-unavailable`);
+    expect(last.stepsApplied % 2).toBe(0);
+    expect(last.stepsApplied).toBeLessThan(20_000);
+    expect(last.step).toBe(last.stepsApplied);
+  });
+});

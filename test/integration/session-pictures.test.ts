@@ -137,3 +137,37 @@ describe('session pictures', () => {
     expect(findAll(root, 'text', 'caption')[0].text).toMatch(/no examples/);
   });
 });
+
+describe('session pictures and streams belong to the key that created the session', () => {
+  const KEY_A = 'key-a-0123456789abcdef';
+  const KEY_B = 'key-b-0123456789abcdef';
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const { testConfig } = await import('../helpers/app.js');
+    app = await makeApp({ config: testConfig({ API_KEYS: `${KEY_A},${KEY_B}` }) });
+  });
+  afterAll(async () => { await app.close(); });
+
+  it('401 without a key, 404 for another key, 200 for the owner', async () => {
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    const created = await app.inject({ method: 'POST', url: '/v1/sessions', headers: bearer(KEY_A), payload: xor });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json();
+    for (const url of [`/v1/sessions/${id}/cost.svg`, `/v1/sessions/${id}/diagram.svg`]) {
+      expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
+      const other = await app.inject({ method: 'GET', url, headers: bearer(KEY_B) });
+      expect(other.statusCode).toBe(404);
+      expect(other.json().type).toBe(`${PROBLEM}session-not-found`);
+      expect((await app.inject({ method: 'GET', url, headers: bearer(KEY_A) })).statusCode).toBe(200);
+    }
+    const stream = (key?: string) => app.inject({
+      method: 'POST', url: `/v1/sessions/${id}/steps`, payload: { steps: 2 },
+      headers: { accept: 'application/x-ndjson', ...(key ? bearer(key) : {}) },
+    });
+    expect((await stream()).statusCode).toBe(401);
+    expect((await stream(KEY_B)).statusCode).toBe(404);
+    const own = await stream(KEY_A);
+    expect(own.statusCode).toBe(200);
+    expect(own.body.trim().split('\n').map((l) => JSON.parse(l).event)).toEqual(['progress', 'result']);
+  });
+});
