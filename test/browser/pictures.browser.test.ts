@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderCostCurve } from '../../src/visuals/cost-curve.js';
 import { listen, makeApp } from '../helpers/app.js';
 import { chain, net232 } from '../helpers/lesson.js';
 
@@ -19,11 +18,6 @@ let profile: string;
 
 beforeAll(async () => {
   app = await makeApp();
-  // A route that only this test uses, to serve a rendered cost curve like any other picture.
-  app.get('/test-only/cost.svg', { schema: { hide: true } }, async (_request, reply) => {
-    const costs = Array.from({ length: 200 }, (_, i) => 0.4 * Math.exp(-i / 40) + 0.02);
-    return reply.type('image/svg+xml').send(renderCostCurve(costs, { scale: 'log', firstStep: 1 }));
-  });
   base = await listen(app);
   profile = mkdtempSync(join(tmpdir(), 'pictures-browser-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -112,12 +106,23 @@ describe('pictures in headless Chromium', () => {
     await page.close();
   });
 
-  it('a cost curve is not blank: a blue curve and the red last point', async () => {
-    const page = await showPicture('/test-only/cost.svg');
+  it('a session\'s cost curve (linear and log) and its network are not blank', async () => {
+    const created = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { ...net232, optimizer: { type: 'sgd', learningRate: 1.5 } } });
+    const { id } = created.json();
+    expect((await app.inject({ method: 'POST', url: `/v1/sessions/${id}/steps`, payload: { steps: 200, includeNetwork: false } })).statusCode).toBe(200);
+    for (const scale of ['linear', 'log']) {
+      const page = await showPicture(`/v1/sessions/${id}/cost.svg?scale=${scale}`);
+      const stats = await screenshotStats(page);
+      expect(stats.differentFromCorner / (stats.width * stats.height), scale).toBeGreaterThan(0.01);
+      expect(stats.blue, scale).toBeGreaterThan(200); // the curve
+      expect(stats.red, scale).toBeGreaterThan(20); // the last point and its label
+      await page.close();
+    }
+    const page = await showPicture(`/v1/sessions/${id}/diagram.svg?example=1`);
     const stats = await screenshotStats(page);
-    expect(stats.differentFromCorner / (stats.width * stats.height)).toBeGreaterThan(0.01);
-    expect(stats.blue).toBeGreaterThan(200);
-    expect(stats.red).toBeGreaterThan(20);
+    expect(stats.differentFromCorner / (stats.width * stats.height)).toBeGreaterThan(0.02);
+    expect(stats.blue).toBeGreaterThan(100);
+    expect(stats.red).toBeGreaterThan(100);
     await page.close();
   });
 });
