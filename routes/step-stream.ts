@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { StepBody, SessionIdParams, type StepRequest } from '../schemas/sessions.js';
+import { StreamStepsQuery } from '../schemas/visuals.js';
 import { STREAM_MEDIA_TYPES, type StreamFormat, frameEvent, streamFormatOf } from '../src/http/event-stream.js';
 import { contextOf } from '../src/http/operation-route.js';
 import { type StepEvent, streamSteps } from '../src/progress/step-stream.js';
@@ -22,13 +23,6 @@ const streamStrategy = {
   mustMatchWhenDerived: false,
 };
 
-/** ?chunk=N: steps per event (default adaptive, about four events a second). */
-const StreamQuery = {
-  type: 'object',
-  properties: { chunk: { type: 'string', pattern: '^[1-9][0-9]{0,8}$', description: 'Steps per chunk (committed together, one event each).' } },
-  additionalProperties: false,
-} as const;
-
 export default async function stepStreamRoutes(app: FastifyInstance): Promise<void> {
   if (!app.hasConstraintStrategy(streamStrategy.name)) app.addConstraintStrategy(streamStrategy as never);
   // On close, running streams end after their chunk in progress instead of holding the shutdown.
@@ -37,14 +31,14 @@ export default async function stepStreamRoutes(app: FastifyInstance): Promise<vo
   for (const format of Object.keys(STREAM_MEDIA_TYPES) as StreamFormat[]) {
     app.post('/v1/sessions/:id/steps', {
       constraints: { stream: format },
-      schema: { hide: true, body: StepBody, params: SessionIdParams, querystring: StreamQuery },
+      schema: { hide: true, body: StepBody, params: SessionIdParams, querystring: StreamStepsQuery },
     }, async (request, reply) => {
       const ctx = contextOf(request, reply);
       const disconnected = new AbortController();
       reply.raw.once('close', () => { if (!reply.raw.writableFinished) disconnected.abort(); });
       // A keep-alive connection that outlives a shutdown would hold close() until it times out.
       reply.raw.once('finish', () => { if (shutdown.signal.aborted) request.raw.socket?.end(); });
-      const { chunk } = request.query as { chunk?: string };
+      const { chunk } = request.query as StreamStepsQuery;
       const params = { ...(request.body as object), ...(request.params as object) } as StepRequest;
       const events = streamSteps(params, ctx, {
         chunkSteps: chunk === undefined ? undefined : Number(chunk), streamSignal: disconnected.signal, shutdown: shutdown.signal,

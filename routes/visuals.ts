@@ -1,14 +1,11 @@
 // The pictures: POST /v1/diagram (the diagram operation) and a session's cost curve and network,
 // each answered as image/svg+xml.
 import type { FastifyInstance } from 'fastify';
-import { Problem } from '../schemas/common.js';
 import { SessionIdParams } from '../schemas/sessions.js';
 import { CostCurveQuery, SVG_MEDIA_TYPE, SessionDiagramQuery, svgResponse } from '../schemas/visuals.js';
-import { contextOf } from '../src/http/operation-route.js';
+import { ProblemResponses, contextOf } from '../src/http/operation-route.js';
 import { diagram } from '../src/operations/visuals.js';
 import { sessionCostCurve, sessionDiagram } from '../src/visuals/session-pictures.js';
-
-const problems = { '4xx': Problem, '5xx': Problem };
 
 export default async function visualsRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['visuals'];
@@ -16,7 +13,7 @@ export default async function visualsRoutes(app: FastifyInstance): Promise<void>
     schema: {
       operationId: diagram.name, summary: diagram.summary, description: diagram.description, tags,
       body: diagram.body,
-      response: { 200: svgResponse('The network diagram.'), ...problems },
+      response: { 200: svgResponse('The network diagram.'), ...ProblemResponses },
     },
   }, async (request, reply) => reply.type(SVG_MEDIA_TYPE).send(await diagram.run(request.body as never, contextOf(request, reply))));
 
@@ -25,7 +22,7 @@ export default async function visualsRoutes(app: FastifyInstance): Promise<void>
       operationId: 'sessions.costCurve', tags,
       summary: 'The session\'s cost history as a curve: steps on x, cost C on y (linear or ?scale=log), the last value annotated.',
       params: SessionIdParams, querystring: CostCurveQuery,
-      response: { 200: svgResponse('The cost curve.'), ...problems },
+      response: { 200: svgResponse('The cost curve.'), ...ProblemResponses },
     },
   }, async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -39,7 +36,7 @@ export default async function visualsRoutes(app: FastifyInstance): Promise<void>
       operationId: 'sessions.diagram', tags,
       summary: 'The session\'s current network, drawn like POST /v1/diagram with the kept set (activations of ?example=i, default 0).',
       params: SessionIdParams, querystring: SessionDiagramQuery,
-      response: { 200: svgResponse('The network diagram.'), ...problems },
+      response: { 200: svgResponse('The network diagram.'), ...ProblemResponses },
     },
   }, async (request, reply) => {
     const { id } = request.params as { id: string };

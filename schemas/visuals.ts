@@ -49,3 +49,9 @@ export const SessionDiagramQuery = Type.Object({
   })),
 }, closed);
 export type SessionDiagramQuery = Static<typeof SessionDiagramQuery>;
+
+/** ?chunk=N on a streamed POST /v1/sessions/{id}/steps. */
+export const StreamStepsQuery = Type.Object({
+  chunk: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: 'Steps per chunk (committed together, one event each); default adaptive.' })),
+}, closed);
+export type StreamStepsQuery = Static<typeof StreamStepsQuery>;
