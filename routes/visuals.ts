@@ -3,9 +3,15 @@
 import type { FastifyInstance } from 'fastify';
 import { SessionIdParams } from '../schemas/sessions.js';
 import { CostCurveQuery, SVG_MEDIA_TYPE, SessionDiagramQuery, svgResponse } from '../schemas/visuals.js';
-import { ProblemResponses, contextOf } from '../src/http/operation-route.js';
+import { ProblemResponses, contextOf, problemResponse } from '../src/http/operation-route.js';
 import { diagram } from '../src/operations/visuals.js';
 import { sessionCostCurve, sessionDiagram } from '../src/visuals/session-pictures.js';
+
+const sessionProblems = {
+  ...ProblemResponses,
+  404: problemResponse('No such session: unknown, expired, deleted, or created with another API key.'),
+  503: problemResponse('The session store is unreachable. Retry after Retry-After seconds.', ['Retry-After']),
+};
 
 export default async function visualsRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['visuals'];
@@ -22,7 +28,7 @@ export default async function visualsRoutes(app: FastifyInstance): Promise<void>
       operationId: 'sessions.costCurve', tags,
       summary: 'The session\'s cost history as a curve: steps on x, cost C on y (linear or ?scale=log), the last value annotated.',
       params: SessionIdParams, querystring: CostCurveQuery,
-      response: { 200: svgResponse('The cost curve.'), ...ProblemResponses },
+      response: { 200: svgResponse('The cost curve.'), ...sessionProblems },
     },
   }, async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -36,7 +42,7 @@ export default async function visualsRoutes(app: FastifyInstance): Promise<void>
       operationId: 'sessions.diagram', tags,
       summary: 'The session\'s current network, drawn like POST /v1/diagram with the kept set (activations of ?example=i, default 0).',
       params: SessionIdParams, querystring: SessionDiagramQuery,
-      response: { 200: svgResponse('The network diagram.'), ...ProblemResponses },
+      response: { 200: svgResponse('The network diagram.'), ...sessionProblems, 422: problemResponse('?example names no kept example.') },
     },
   }, async (request, reply) => {
     const { id } = request.params as { id: string };
