@@ -1,12 +1,14 @@
 // Train a network held by gradient-service, from TypeScript with undici: create a session with a
-// training set (XOR), run 1000 steps of gradient descent 100 at a time, print the cost every 100
-// steps, then delete the session.
+// training set (XOR), run 1000 steps of gradient descent as one streamed request (NDJSON: one
+// event per committed chunk, drawn as a progress bar when stderr is a terminal), print the cost
+// every 100 steps, then delete the session.
 //
 //   npm run build && BASE_URL=http://127.0.0.1:3000 node dist/examples/train.js
 //
 // API_KEY is sent as a bearer token when set (needed only when the service runs with API_KEYS).
-// Every POST carries an Idempotency-Key, so retrying after a 503 (Retry-After) or a lost
-// connection never applies a step twice.
+// Creating and deleting carry an Idempotency-Key, so retrying after a 503 (Retry-After) or a lost
+// connection is safe. The streamed steps cannot (each chunk commits on its own): after a lost
+// stream the client reads the session's step and streams the steps still missing.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
@@ -63,12 +65,57 @@ const created = await call('POST', '/v1/sessions', {
 const session = String(created.headers.location ?? `/v1/sessions/${created.body.id}`);
 console.log(`session ${created.body.id}: ${created.body.exampleCount} examples, step ${created.body.step}`);
 
-try {
-  for (let done = 0; done < STEPS; done += REPORT_EVERY) {
-    // costs[i] is the batch cost before step done + i.
-    const { body } = await call('POST', `${session}/steps`, { steps: REPORT_EVERY });
-    console.log(`step ${done} cost ${body.costs[0]}`);
+/** One line on stderr, redrawn in place: only on a terminal (a log file gets the printed costs only). */
+function drawProgress(event: { stepsApplied: number; stepsRequested: number; cost: number; stepsPerSecond: number }): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((width * event.stepsApplied) / event.stepsRequested);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.stepsApplied}/${event.stepsRequested} steps`
+    + ` · cost ${event.cost.toPrecision(4)} · ${event.stepsPerSecond} steps/s `);
+}
+
+/**
+ * POST …/steps with Accept: application/x-ndjson: a progress event per committed chunk, then a
+ * `result` event with the plain response's body (or an `error` event: what was committed stays).
+ */
+async function streamSteps(path: string, steps: number): Promise<{ step: number; costs: number[] }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/x-ndjson' };
+  if (process.env.API_KEY) headers.authorization = `Bearer ${process.env.API_KEY}`;
+  const res = await request(new URL(`${path}/steps`, BASE_URL), { method: 'POST', headers, body: JSON.stringify({ steps, includeNetwork: false }) });
+  if (res.statusCode >= 400) {
+    const problem = (await res.body.json()) as { title: string; detail: string };
+    throw new Error(`POST ${path}/steps → ${res.statusCode} ${problem.title}: ${problem.detail}`);
   }
+  let buffered = '';
+  for await (const piece of res.body) {
+    buffered += piece.toString();
+    for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
+      const event = JSON.parse(buffered.slice(0, newline));
+      buffered = buffered.slice(newline + 1);
+      if (event.event === 'progress') drawProgress(event);
+      else if (event.event === 'result') {
+        drawProgress({ ...event, stepsRequested: steps, cost: event.result.costs.at(-1) });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        return event.result;
+      } else throw new Error(`the stream ended after ${event.stepsApplied} steps: ${event.problem.title}: ${event.problem.detail}`);
+    }
+  }
+  throw new Error('the stream ended without a result');
+}
+
+try {
+  for (let attempt = 1; ; attempt++) {
+    const { body: view } = await call('GET', session);
+    if (view.step >= STEPS) break;
+    try {
+      await streamSteps(session, STEPS - view.step);
+    } catch (error) {
+      if (attempt >= 3) throw error; // else: the committed chunks stay; stream what is left
+    }
+  }
+  // costHistory[i] is the batch cost before step i (the session keeps the last 1000).
+  const { body: trained } = await call('GET', session);
+  for (let done = 0; done < STEPS; done += REPORT_EVERY) console.log(`step ${done} cost ${trained.costHistory[done]}`);
   const { body: final } = await call('POST', `${session}/evaluate`, { include: { activations: true, sensitivities: false, vector: false } });
   console.log(`step ${STEPS} cost ${final.cost}`);
   const outputs = final.examples.map((e: { layers: Array<{ a: number[] }> }) => e.layers.at(-1)!.a[0]!.toFixed(3));

@@ -20,6 +20,8 @@ import systemRoutes from '../routes/system.js';
 import sessionRoutes from '../routes/sessions.js';
 import { createMemoryStore } from './sessions/memory-store.js';
 import rpcRoutes from '../routes/rpc.js';
+import visualsRoutes from '../routes/visuals.js';
+import stepStreamRoutes from '../routes/step-stream.js';
 
 export interface AppOptions {
   config: Config;
@@ -95,5 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes);
   await app.register(gradingRoutes);
   await app.register(rpcRoutes);
+  await app.register(visualsRoutes);
+  await app.register(stepStreamRoutes);
   return app;
 }

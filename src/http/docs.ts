@@ -15,7 +15,12 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         version: SERVICE_VERSION,
         description: 'Backpropagation over HTTP: the exact cost, gradient and intermediate values of a fully-connected network, '
           + 'computed by the chain rule of 3Blue1Brown\'s "backpropagation calculus" lesson. '
-          + 'C₀ = Σ_j (a_j − y_j)² per example (default), averaged over the batch; ∂C/∂w = a⁽ᴸ⁻¹⁾·σ\'(z⁽ᴸ⁾)·2(a⁽ᴸ⁾ − y).',
+          + 'C₀ = Σ_j (a_j − y_j)² per example (default), averaged over the batch; ∂C/∂w = a⁽ᴸ⁻¹⁾·σ\'(z⁽ᴸ⁾)·2(a⁽ᴸ⁾ − y).'
+          + '\n\n**Pictures** (tag `visuals`, SVG): `POST /v1/diagram` draws a network as the lesson does — neurons lit by their activation, '
+          + 'connections coloured by the sign of their weight and thicker where |∂C/∂w| is larger; `GET /v1/sessions/{id}/cost.svg` '
+          + '(`?scale=log`) and `GET /v1/sessions/{id}/diagram.svg` draw a training session. `POST /v1/sessions/{id}/steps` with '
+          + '`Accept: application/x-ndjson` or `text/event-stream` streams one progress event per committed chunk of steps and ends with '
+          + 'the plain response\'s body. Examples: the README\'s "Pictures" section (docs/images/).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Needed when the service runs with API_KEYS.' } } },
       security: [{ bearer: [] }],

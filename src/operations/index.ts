@@ -4,7 +4,8 @@ import { forward, gradient } from './compute.js';
 import { gradientCheck, gradientCompare } from './grading.js';
 import type { Operation } from './operation.js';
 import { sessionOperations } from './sessions.js';
+import { diagram } from './visuals.js';
 
-export const operationList: Operation[] = [forward, gradient, gradientCheck, gradientCompare, ...sessionOperations] as unknown as Operation[];
+export const operationList: Operation[] = [forward, gradient, gradientCheck, gradientCompare, diagram, ...sessionOperations] as unknown as Operation[];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(operationList.map((op) => [op.name, op]));

@@ -112,6 +112,7 @@ export const getSession = defineOperation({
 
 async function stepOnce(
   store: SessionStore, request: StepRequest, steps: number, ctx: OperationContext, commit?: Omit<IdempotencyCommit, 'response'>,
+  budgetSteps = steps,
 ): Promise<Replayable> {
   const { id } = request;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -126,7 +127,7 @@ async function stepOnce(
       });
     }
     const perStep = batch ? batch.count : Math.min(state.batchSize ?? state.examples.count, state.examples.count);
-    checkWorkBudget(parameterCount(state.net), perStep, steps, ctx.config.limits, '/steps');
+    checkWorkBudget(parameterCount(state.net), perStep, budgetSteps, ctx.config.limits, '/steps');
     const costs = await runSteps(state, { steps, learningRate: request.learningRate ?? state.optimizer.learningRate, batch }, ctx.signal);
     if (ctx.signal.aborted) throw new ServiceError('conflict', 'The client went away before the steps were committed; nothing was committed.');
     state.updatedAt = ctx.services.now();
@@ -146,6 +147,35 @@ async function stepOnce(
   throw new ServiceError('conflict', 'The session is being written too often to commit; retry.', { retryAfter: 1 });
 }
 
+export function assertStepsAllowed(steps: number, ctx: OperationContext): void {
+  const { maxStepsPerRequest } = ctx.config.limits;
+  if (steps > maxStepsPerRequest) {
+    throw new ServiceError('limit-exceeded', `steps is ${steps}; the limit maxStepsPerRequest is ${maxStepsPerRequest}.`, {
+      errors: [{ path: '/steps', message: `${steps} exceeds maxStepsPerRequest = ${maxStepsPerRequest}` }],
+      extensions: { limit: 'maxStepsPerRequest', value: steps, max: maxStepsPerRequest },
+    });
+  }
+}
+
+/**
+ * The hook of streamed steps (src/progress/step-stream.ts): `steps` steps applied and committed
+ * together, queued like any step request, so the session is always at a fully applied step.
+ * `budgetSteps` lets the first chunk check the work budget of the whole request.
+ */
+export async function stepChunk(
+  request: StepRequest, steps: number, ctx: OperationContext, budgetSteps = steps,
+): Promise<{ body: StepResponse; etag?: string }> {
+  const store = storeOf(ctx);
+  if (!ID_SYNTAX.test(request.id)) throw notFound(request.id);
+  const result = await queueOf(store).run(request.id, () => stepOnce(store, request, steps, ctx, undefined, budgetSteps));
+  return { body: result.body as StepResponse, etag: result.etag };
+}
+
+/** The session's state, if the caller owns it (404 otherwise): what the pictures draw. */
+export async function readSession(id: string, ctx: OperationContext): Promise<{ version: number; state: SessionState }> {
+  return readOwned(storeOf(ctx), id, ctx);
+}
+
 export const stepSession = defineOperation({
   name: 'sessions.step',
   summary: 'Applies gradient-descent steps (full batch, or mini-batches of the kept set) and returns the cost before each.',
@@ -157,13 +187,7 @@ export const stepSession = defineOperation({
   async run(request, ctx) {
     const store = storeOf(ctx);
     const steps = request.steps ?? 1;
-    const { maxStepsPerRequest } = ctx.config.limits;
-    if (steps > maxStepsPerRequest) {
-      throw new ServiceError('limit-exceeded', `steps is ${steps}; the limit maxStepsPerRequest is ${maxStepsPerRequest}.`, {
-        errors: [{ path: '/steps', message: `${steps} exceeds maxStepsPerRequest = ${maxStepsPerRequest}` }],
-        extensions: { limit: 'maxStepsPerRequest', value: steps, max: maxStepsPerRequest },
-      });
-    }
+    assertStepsAllowed(steps, ctx);
     if (!ID_SYNTAX.test(request.id)) throw notFound(request.id);
     const result = await runOnce(store, request.id, scopedKeyOf(ctx), fingerprintOf('sessions.step', request),
       (commit) => queueOf(store).run(request.id, () => stepOnce(store, request, steps, ctx, commit)));
