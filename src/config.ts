@@ -48,6 +48,8 @@ export interface OverloadLimits {
   maxRssBytes: number;
   sampleIntervalMs: number;
   retryAfterSeconds: number;
+  /** Event-loop delay is not held against requests this long after start: loading the code lags the loop once. */
+  startupGraceMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = {}, readFile?: (path: string) => string): 
       maxRssBytes: integer(env, 'OVERLOAD_MAX_RSS_BYTES', 0, 0),
       sampleIntervalMs: integer(env, 'OVERLOAD_SAMPLE_INTERVAL_MS', 1000),
       retryAfterSeconds: integer(env, 'OVERLOAD_RETRY_AFTER_SECONDS', 10),
+      startupGraceMs: integer(env, 'OVERLOAD_STARTUP_GRACE_MS', 10_000, 0),
     },
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 0),
     handlerTimeoutMs: integer(env, 'HANDLER_TIMEOUT_MS', 60_000, 0),

@@ -13,6 +13,7 @@ export const defaultMaxHeapUsedBytes = () => Math.floor(getHeapStatistics().heap
 
 export async function registerOverload(app: FastifyInstance, limits: OverloadLimits): Promise<void> {
   const maxHeapUsedBytes = limits.maxHeapUsedBytes ?? defaultMaxHeapUsedBytes();
+  const startedAt = performance.now();
   await app.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
     maxEventLoopUtilization: limits.maxEventLoopUtilization,
@@ -22,6 +23,8 @@ export async function registerOverload(app: FastifyInstance, limits: OverloadLim
     retryAfter: limits.retryAfterSeconds,
     pressureHandler: (request, _reply, type, value) => {
       if (!isProtectedPath(request.url)) return undefined; // let it through
+      // Start-up (module loading, first compilations) lags the loop once; that is not overload.
+      if (type === 'eventLoopDelay' && performance.now() - startedAt < limits.startupGraceMs) return undefined;
       request.log.warn({ pressure: type, value }, 'shedding load');
       // A rejected promise reaches the error handler, which answers in the door's form (problem or JSON-RPC).
       return Promise.reject(new ServiceError('service-unavailable',
