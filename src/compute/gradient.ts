@@ -6,6 +6,8 @@ import { forwardPass } from '../core/forward.js';
 import { type Batch, type DenseNetwork } from '../core/network.js';
 import { flatten, parameterCount } from '../core/parameters.js';
 import type { ForwardResponse, GradientResponse, Include } from '../../schemas/compute.js';
+import type { Encoding } from '../../schemas/common.js';
+import { encodeMatrix, encodeVector } from '../encoding/f64.js';
 import { assertFinite, type Quantity } from './finite.js';
 
 export interface Conventions { cost: CostName; reduction: Reduction }
@@ -28,6 +30,22 @@ function rowsOf(data: Float64Array, rows: number, width: number): number[][] {
   return out;
 }
 
+/** How number arrays are written in a response: JSON numbers, or f64 objects (the types are the arrays'). */
+interface ArrayWriter {
+  row(data: Float64Array, e: number, width: number): number[];
+  rows(data: Float64Array, rows: number, width: number): number[][];
+}
+
+const jsonWriter: ArrayWriter = { row, rows: rowsOf };
+const f64Writer: ArrayWriter = {
+  row: (data, e, width) => encodeVector(data, e * width, width) as unknown as number[],
+  rows: (data, rows, width) => encodeMatrix(data, rows, width) as unknown as number[][],
+};
+
+function writerOf(encoding: Encoding): ArrayWriter {
+  return encoding === 'f64' ? f64Writer : jsonWriter;
+}
+
 /** True when every value is finite: the common case skips building the quantity list. */
 function allFinite(arrays: Float64Array[]): boolean {
   for (const data of arrays) {
@@ -36,7 +54,8 @@ function allFinite(arrays: Float64Array[]): boolean {
   return true;
 }
 
-export function presentGradient(net: DenseNetwork, gradient: Gradient): GradientResponse['gradient'] {
+export function presentGradient(net: DenseNetwork, gradient: Gradient, encoding: Encoding = 'json'): GradientResponse['gradient'] {
+  const { row, rows: rowsOf } = writerOf(encoding);
   return {
     layers: net.layers.map((l, i) => ({
       weights: rowsOf(gradient.layers[i].weights, l.nOut, l.nIn),
@@ -52,7 +71,8 @@ function gradientQuantities(net: DenseNetwork, gradient: Gradient, path: string,
   ]);
 }
 
-export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions): ForwardResponse {
+export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions, encoding: Encoding = 'json'): ForwardResponse {
+  const { row } = writerOf(encoding);
   const trace = forwardPass(net, batch);
   const L = net.layers.length;
   const quantities: Quantity[] = [];
@@ -92,11 +112,13 @@ export function resolveInclude(include: Include | undefined): ResolvedInclude {
   };
 }
 
-export function computeGradient(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): GradientResponse {
+export function computeGradient(
+  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, encoding: Encoding = 'json',
+): GradientResponse {
   const result = backprop(net, batch, { ...conventions, exampleGradients: include.exampleGradients });
   // The common case (all finite) scans the arrays without building the named list.
   if (!allFinite(checkedArrays(net, result, include))) assertFinite(gradientResultQuantities(net, result, include));
-  return presentGradientResult(net, batch, conventions, include, result);
+  return presentGradientResult(net, batch, conventions, include, result, encoding);
 }
 
 /** The arrays gradientResultQuantities names, without the names. */
@@ -144,8 +166,9 @@ function gradientResultQuantities(net: DenseNetwork, result: BackpropResult, inc
 }
 
 function presentGradientResult(
-  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, result: BackpropResult,
+  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, result: BackpropResult, encoding: Encoding,
 ): GradientResponse {
+  const { row } = writerOf(encoding);
   const L = net.layers.length;
   const examples: GradientResponse['examples'] = [];
   for (let e = 0; e < batch.count; e++) {
@@ -168,14 +191,14 @@ function presentGradientResult(
       }
     }
     if (include.sensitivities) item.dCdInput = row(result.dCdInput, e, net.layers[0].nIn);
-    if (result.exampleGradients) item.gradient = presentGradient(net, result.exampleGradients[e]);
+    if (result.exampleGradients) item.gradient = presentGradient(net, result.exampleGradients[e], encoding);
     examples.push(item);
   }
   return {
     cost: result.cost,
     conventions,
     parameterCount: parameterCount(net),
-    gradient: presentGradient(net, result.gradient),
+    gradient: presentGradient(net, result.gradient, encoding),
     ...(include.vector ? { vector: row(flatten(result.gradient.layers), 0, parameterCount(net)) } : {}),
     examples,
   };

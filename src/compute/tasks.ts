@@ -5,11 +5,12 @@
 import { type BackpropOptions } from '../core/backprop.js';
 import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
+import type { Encoding } from '../../schemas/common.js';
 import { ServiceError } from '../errors.js';
 import { type Conventions, type ResolvedInclude, computeForward, computeGradient } from './gradient.js';
 
-export interface GradientArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; include: ResolvedInclude }
-export interface ForwardArgs { net: DenseNetwork; batch: Batch; conventions: Conventions }
+export interface GradientArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; include: ResolvedInclude; encoding?: Encoding }
+export interface ForwardArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; encoding?: Encoding }
 export interface PartArgs { net: DenseNetwork; batch: Batch; first: number; last: number; options: BackpropOptions }
 
 /** A ServiceError as data: errors thrown in a worker lose their class on the way back. */
@@ -22,8 +23,8 @@ function utf8(value: unknown): Uint8Array {
 
 export const tasks = {
   /** The whole POST /v1/gradient response body, serialized. */
-  gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include)),
-  forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions)),
+  gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, a.encoding)),
+  forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, a.encoding)),
   /** One chunk-aligned share of a batch (backprop-split.ts). */
   backpropPart: (a: PartArgs): BackpropPart => backpropPart(a.net, a.batch, a.first, a.last, a.options),
 } satisfies Record<string, (args: never) => unknown>;

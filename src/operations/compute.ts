@@ -21,9 +21,10 @@ export const forward = defineOperation({
     const work = parameterCount(net) * batch.count;
     checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
     if (offloaded(work, ctx)) {
-      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args: { net, batch, conventions: conventionsOf(request) } }, ctx.signal)) as never;
+      const args = { net, batch, conventions: conventionsOf(request), encoding: request.encoding };
+      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal)) as never;
     }
-    return computeForward(net, batch, conventionsOf(request));
+    return computeForward(net, batch, conventionsOf(request), request.encoding);
   },
 });
 
@@ -38,10 +39,10 @@ export const gradient = defineOperation({
     const { net, batch } = prepareComputation(request.network, request.examples, ctx.config.limits, { requireTargets: true });
     const work = parameterCount(net) * batch.count;
     checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
-    const args = { net, batch, conventions: conventionsOf(request), include: resolveInclude(request.include) };
+    const args = { net, batch, conventions: conventionsOf(request), include: resolveInclude(request.include), encoding: request.encoding };
     if (offloaded(work, ctx)) {
       return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal)) as never;
     }
-    return computeGradient(args.net, args.batch, args.conventions, args.include);
+    return computeGradient(args.net, args.batch, args.conventions, args.include, args.encoding);
   },
 });
