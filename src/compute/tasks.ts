@@ -7,10 +7,13 @@ import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
 import { ServiceError } from '../errors.js';
+import type { SessionState } from '../sessions/codec.js';
+import { type StepPlan, runSteps } from '../sessions/train.js';
 import { type Conventions, type ResolvedInclude, computeForward, computeGradient } from './gradient.js';
 
 export interface GradientArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; include: ResolvedInclude; encoding?: Encoding }
 export interface ForwardArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; encoding?: Encoding }
+export interface TrainArgs { state: SessionState; plan: StepPlan }
 export interface PartArgs { net: DenseNetwork; batch: Batch; first: number; last: number; options: BackpropOptions }
 
 /** A ServiceError as data: errors thrown in a worker lose their class on the way back. */
@@ -27,15 +30,21 @@ export const tasks = {
   forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, a.encoding)),
   /** One chunk-aligned share of a batch (backprop-split.ts). */
   backpropPart: (a: PartArgs): BackpropPart => backpropPart(a.net, a.batch, a.first, a.last, a.options),
+  /** Session training steps on a copy of the state: the state after them, and the costs. */
+  trainSteps: async (a: TrainArgs) => {
+    // Cancellation reaches a worker by stopping it (pool.ts), so this signal never fires.
+    const costs = await runSteps(a.state, a.plan, new AbortController().signal);
+    return { state: a.state, costs };
+  },
 } satisfies Record<string, (args: never) => unknown>;
 
 export type Tasks = typeof tasks;
 export type TaskKind = keyof Tasks;
 export interface ComputeTask<K extends TaskKind = TaskKind> { kind: K; args: Parameters<Tasks[K]>[0] }
-export type TaskResult<K extends TaskKind> = ReturnType<Tasks[K]>;
+export type TaskResult<K extends TaskKind> = Awaited<ReturnType<Tasks[K]>>;
 
 /** Runs a task here, in this thread (inline, or inside a worker). */
-export function runTask<K extends TaskKind>(task: ComputeTask<K>): TaskResult<K> {
+export function runTask<K extends TaskKind>(task: ComputeTask<K>): TaskResult<K> | Awaited<TaskResult<K>> {
   const run = tasks[task.kind] as (args: ComputeTask<K>['args']) => TaskResult<K>;
   return run(task.args);
 }

@@ -20,9 +20,9 @@ function buffersOf(value: unknown, out: ArrayBufferLike[] = [], depth = 0): Arra
   return out;
 }
 
-export default function run(task: ComputeTask): unknown {
+export default async function run(task: ComputeTask): Promise<unknown> {
   try {
-    const result = runTask(task);
+    const result = await runTask(task);
     return moved(result, buffersOf(result));
   } catch (error) {
     if (isServiceError(error)) return failedTask(error);
