@@ -9,6 +9,7 @@ export interface F64Array { f64: string; shape: number[] }
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MAX_DEPTH = 16;
 
 /** An error in Ajv's shape, so validation reports it like any schema violation. */
 export interface DecodeError { instancePath: string; keyword: 'f64'; schemaPath: string; params: Record<string, never>; message: string }
@@ -56,13 +57,14 @@ function decodeOne(value: { f64: unknown; shape: unknown }, at: string): number[
  */
 export function decodeF64InPlace(root: unknown): DecodeError[] {
   const errors: DecodeError[] = [];
-  const visit = (value: unknown, at: string): unknown => {
-    if (value === null || typeof value !== 'object') return value;
+  const visit = (value: unknown, at: string, depth = 0): unknown => {
+    // No array of the contract sits deeper than this; hostile nesting must not exhaust the stack.
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
     if (Array.isArray(value)) {
       if (typeof value[0] === 'number') return value; // a plain number array: nothing inside to decode
       for (let i = 0; i < value.length; i++) {
         const v = value[i];
-        if (v !== null && typeof v === 'object') value[i] = visit(v, `${at}/${i}`);
+        if (v !== null && typeof v === 'object') value[i] = visit(v, `${at}/${i}`, depth + 1);
       }
       return value;
     }
@@ -75,7 +77,7 @@ export function decodeF64InPlace(root: unknown): DecodeError[] {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const v = record[key];
-      if (v !== null && typeof v === 'object') record[key] = visit(v, `${at}/${escapePointer(key)}`);
+      if (v !== null && typeof v === 'object') record[key] = visit(v, `${at}/${escapePointer(key)}`, depth + 1);
     }
     return value;
   };
