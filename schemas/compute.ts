@@ -1,6 +1,6 @@
 // POST /v1/forward and POST /v1/gradient (API.md §3).
 import { type Static, Type } from 'typebox';
-import { CostName, Example, Examples, GradientLayers, Network, ReductionName, Vector } from './common.js';
+import { CostName, Encoding, orF64, Example, Examples, GradientLayers, Network, ReductionName, Vector } from './common.js';
 import { lessonForwardResponse, lessonGradientResponse } from './examples.js';
 
 const closed = { additionalProperties: false } as const;
@@ -17,6 +17,7 @@ export const ForwardRequest = Type.Object({
   examples: Type.Array(Example, { minItems: 1, description: 'Examples; `target` may be omitted from every one (then no cost).' }),
   cost: Type.Optional(CostName),
   reduction: Type.Optional(ReductionName),
+  encoding: Type.Optional(Encoding),
 }, { ...closed, examples: [lessonChain] });
 export type ForwardRequest = Static<typeof ForwardRequest>;
 
@@ -48,7 +49,7 @@ export const gradientRequestProperties = {
   include: Type.Optional(Include),
 };
 
-export const GradientRequest = Type.Object(gradientRequestProperties, { ...closed, examples: [lessonChain] });
+export const GradientRequest = Type.Object({ ...gradientRequestProperties, encoding: Type.Optional(Encoding) }, { ...closed, examples: [lessonChain] });
 export type GradientRequest = Static<typeof GradientRequest>;
 
 export const Conventions = Type.Object({ cost: CostName, reduction: ReductionName }, { ...closed, description: 'The conventions applied, echoed.' });
@@ -56,14 +57,14 @@ export const Conventions = Type.Object({ cost: CostName, reduction: ReductionNam
 export const ExampleLayer = Type.Object({
   z: Type.Optional(Vector),
   a: Type.Optional(Vector),
-  dCda: Type.Optional(Type.Array(Type.Number(), { description: '∂C₀/∂a⁽ˡ⁾ of this example (not divided by n).' })),
-  dCdz: Type.Optional(Type.Array(Type.Number(), { description: 'δ⁽ˡ⁾ = ∂C₀/∂z⁽ˡ⁾ of this example.' })),
+  dCda: Type.Optional(orF64(Type.Array(Type.Number(), { description: '∂C₀/∂a⁽ˡ⁾ of this example (not divided by n).' }))),
+  dCdz: Type.Optional(orF64(Type.Array(Type.Number(), { description: 'δ⁽ˡ⁾ = ∂C₀/∂z⁽ˡ⁾ of this example.' }))),
 }, closed);
 
 export const ExampleResult = Type.Object({
   cost: Type.Number({ description: 'C₀ of this example.' }),
   layers: Type.Optional(Type.Array(ExampleLayer, { description: 'layers[i] is layer l = i + 1.' })),
-  dCdInput: Type.Optional(Type.Array(Type.Number(), { description: '∂C₀/∂a⁽⁰⁾.' })),
+  dCdInput: Type.Optional(orF64(Type.Array(Type.Number(), { description: '∂C₀/∂a⁽⁰⁾.' }))),
   gradient: Type.Optional(GradientLayers),
 }, closed);
 
@@ -72,7 +73,7 @@ export const GradientResponse = Type.Object({
   conventions: Conventions,
   parameterCount: Type.Integer(),
   gradient: GradientLayers,
-  vector: Type.Optional(Type.Array(Type.Number(), { description: 'The gradient vector: layer 1 weights row by row, layer 1 biases, layer 2 weights, …' })),
+  vector: Type.Optional(orF64(Type.Array(Type.Number(), { description: 'The gradient vector: layer 1 weights row by row, layer 1 biases, layer 2 weights, …' }))),
   examples: Type.Array(ExampleResult),
 }, { ...closed, examples: [lessonGradientResponse] });
 export type GradientResponse = Static<typeof GradientResponse>;

@@ -27,6 +27,7 @@ export interface Config {
   sessionTtlSeconds: number;
   maxSessionTtlSeconds: number;
   limits: Limits;
+  compute: ComputeConfig;
   /** Per API key (per client IP when open); max 0 = off. */
   rateLimit: { max: number; windowMs: number };
   overload: OverloadLimits;
@@ -50,6 +51,16 @@ export interface OverloadLimits {
   retryAfterSeconds: number;
   /** Event-loop delay is not held against requests this long after start: loading the code lags the loop once. */
   startupGraceMs: number;
+}
+
+/** The worker-thread pool (src/compute/pool.ts). */
+export interface ComputeConfig {
+  /** Worker threads; 0 = one per CPU this process may use. */
+  threads: number;
+  /** Requests whose work (parameters × examples × steps) is at most this run on the event loop. */
+  inlineMaxWork: number;
+  /** A computation in a worker is stopped after this long (503). */
+  timeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -125,5 +136,10 @@ export function loadConfig(env: Env = {}, readFile?: (path: string) => string): 
     keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000),
     shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0),
+    compute: {
+      threads: integer(env, 'COMPUTE_THREADS', 0, 0),
+      inlineMaxWork: integer(env, 'COMPUTE_INLINE_MAX_WORK', 200_000, 0),
+      timeoutMs: integer(env, 'COMPUTE_TIMEOUT_MS', 60_000),
+    },
   };
 }

@@ -7,10 +7,12 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createSessionStore } from './sessions/index.js';
 import { createMetrics, instrumentStore } from './http/metrics.js';
+import { createComputePool } from './compute/pool.js';
 
 const config = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
 const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization', 'authorization'] });
 const now = () => Date.now();
+const compute = createComputePool({ threads: config.compute.threads || undefined, timeoutMs: config.compute.timeoutMs });
 const metrics = createMetrics();
 const sessions = instrumentStore(createSessionStore(config, { now, log: logger }), metrics);
 // With STORE=redis and a rate limit, replicas count requests in the same Redis.
@@ -18,7 +20,7 @@ const redis = config.store === 'redis' && config.rateLimit.max > 0
   ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
   : undefined;
 redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate-limit redis error'));
-const app = await buildApp({ config, logger, services: { now, sessions, redis, metrics } });
+const app = await buildApp({ config, logger, services: { now, sessions, redis, metrics, compute } });
 
 // SIGTERM/SIGINT: readiness fails and new requests get 503 at once; app.close() stops accepting
 // connections, closes idle keep-alive ones and lets in-flight requests finish; then the store
@@ -33,6 +35,7 @@ closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }
   if (config.shutdownDelayMs > 0 && !err) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   await app.close();
   await sessions.close();
+  await compute.close();
   redis?.disconnect();
   logger.info('closed');
 });

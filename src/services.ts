@@ -1,5 +1,6 @@
 // The dependencies operations reach through their context, built by server.ts (or a test)
 // and passed to buildApp: nothing here reads the environment.
+import type { ComputePool } from './compute/pool.js';
 import type { SessionStore } from './sessions/store.js';
 import type { Redis } from 'ioredis';
 import type { Metrics } from './http/metrics.js';
@@ -13,6 +14,8 @@ export interface Services {
   redis?: Redis;
   /** Prometheus metrics of this app instance (buildApp creates them when not given). */
   metrics?: Metrics;
+  /** Worker threads for costly computations; absent = everything runs on the event loop. */
+  compute?: ComputePool;
 }
 
 export function defaultServices(): Services {

@@ -1,6 +1,7 @@
 // One JSON Schema validator for every door (REST bodies and JSON-RPC params): strict, no
 // coercion, no defaults injected, no fields dropped, every error with its JSON Pointer.
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { decodeF64InPlace } from './encoding/f64.js';
 import { type FieldError, ServiceError } from './errors.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
@@ -12,6 +13,8 @@ export const ajv = new Ajv({
   strict: false,
   // NaN and ±Infinity are not numbers here: JSON.parse reads 1e400 as Infinity, and it must be refused.
   strictNumbers: true,
+  // parentSchema in errors: lets toFieldErrors recognise the f64 branch of a number array.
+  verbose: true,
 });
 
 const cache = new WeakMap<object, ValidateFunction>();
@@ -19,10 +22,31 @@ const cache = new WeakMap<object, ValidateFunction>();
 export function compile(schema: object): ValidateFunction {
   let validate = cache.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = withF64Decoding(ajv.compile(schema));
     cache.set(schema, validate);
   }
   return validate;
+}
+
+/** { f64, shape } objects become number arrays first (src/encoding/f64.ts): one door for all. */
+function withF64Decoding(validate: ValidateFunction): ValidateFunction {
+  const wrapped = ((data: unknown) => {
+    const decodeErrors = decodeF64InPlace(data);
+    if (decodeErrors.length > 0) {
+      wrapped.errors = decodeErrors as unknown as ErrorObject[];
+      return false;
+    }
+    const ok = validate(data);
+    wrapped.errors = validate.errors;
+    return ok;
+  }) as ValidateFunction;
+  wrapped.schema = validate.schema;
+  wrapped.errors = null;
+  return wrapped;
+}
+
+function isF64Branch(e: ErrorObject): boolean {
+  return (e.parentSchema as { 'x-encoding'?: string } | undefined)?.['x-encoding'] === 'f64';
 }
 
 function escapePointer(token: string): string {
@@ -46,8 +70,9 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix =
       message = e.params.type === 'number' ? 'must be a finite number' : 'must be an integer';
     }
     // anyOf/oneOf repeat their branches' errors; one line per path and message is enough.
+    // The f64 branch of a number array is decoded before validation: its "must be object" is noise.
     const key = path + '\u0000' + message;
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || seen.has(key)) continue;
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || seen.has(key) || isF64Branch(e)) continue;
     seen.add(key);
     out.push({ path, message });
   }

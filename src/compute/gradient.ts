@@ -1,11 +1,13 @@
 // The computation service's use cases: forward and gradient, from dense inputs to the
 // contract's response objects (API.md §3).
-import { backprop, batchCost, type Gradient } from '../core/backprop.js';
+import { backprop, batchCost, type BackpropResult, type Gradient } from '../core/backprop.js';
 import { type CostName, DEFAULT_COST, DEFAULT_REDUCTION, type Reduction } from '../core/costs.js';
 import { forwardPass } from '../core/forward.js';
-import { type Batch, type DenseNetwork, toRows } from '../core/network.js';
+import { type Batch, type DenseNetwork } from '../core/network.js';
 import { flatten, parameterCount } from '../core/parameters.js';
 import type { ForwardResponse, GradientResponse, Include } from '../../schemas/compute.js';
+import type { Encoding } from '../../schemas/common.js';
+import { encodeMatrix, encodeVector } from '../encoding/f64.js';
 import { assertFinite, type Quantity } from './finite.js';
 
 export interface Conventions { cost: CostName; reduction: Reduction }
@@ -14,15 +16,50 @@ export function conventionsOf(request: { cost?: CostName; reduction?: Reduction 
   return { cost: request.cost ?? DEFAULT_COST, reduction: request.reduction ?? DEFAULT_REDUCTION };
 }
 
+/** Row e of a rows × width array as a plain array (a loop: cheaper than subarray + Array.from). */
 function row(data: Float64Array, e: number, width: number): number[] {
-  return Array.from(data.subarray(e * width, (e + 1) * width));
+  const out = new Array<number>(width);
+  const o = e * width;
+  for (let i = 0; i < width; i++) out[i] = data[o + i];
+  return out;
 }
 
-export function presentGradient(net: DenseNetwork, gradient: Gradient): GradientResponse['gradient'] {
+function rowsOf(data: Float64Array, rows: number, width: number): number[][] {
+  const out = new Array<number[]>(rows);
+  for (let r = 0; r < rows; r++) out[r] = row(data, r, width);
+  return out;
+}
+
+/** How number arrays are written in a response: JSON numbers, or f64 objects (the types are the arrays'). */
+interface ArrayWriter {
+  row(data: Float64Array, e: number, width: number): number[];
+  rows(data: Float64Array, rows: number, width: number): number[][];
+}
+
+const jsonWriter: ArrayWriter = { row, rows: rowsOf };
+const f64Writer: ArrayWriter = {
+  row: (data, e, width) => encodeVector(data, e * width, width) as unknown as number[],
+  rows: (data, rows, width) => encodeMatrix(data, rows, width) as unknown as number[][],
+};
+
+function writerOf(encoding: Encoding): ArrayWriter {
+  return encoding === 'f64' ? f64Writer : jsonWriter;
+}
+
+/** True when every value is finite: the common case skips building the quantity list. */
+function allFinite(arrays: Float64Array[]): boolean {
+  for (const data of arrays) {
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
+  }
+  return true;
+}
+
+export function presentGradient(net: DenseNetwork, gradient: Gradient, encoding: Encoding = 'json'): GradientResponse['gradient'] {
+  const { row, rows: rowsOf } = writerOf(encoding);
   return {
     layers: net.layers.map((l, i) => ({
-      weights: toRows(gradient.layers[i].weights, l.nOut, l.nIn),
-      biases: Array.from(gradient.layers[i].biases),
+      weights: rowsOf(gradient.layers[i].weights, l.nOut, l.nIn),
+      biases: row(gradient.layers[i].biases, 0, l.nOut),
     })),
   };
 }
@@ -34,7 +71,8 @@ function gradientQuantities(net: DenseNetwork, gradient: Gradient, path: string,
   ]);
 }
 
-export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions): ForwardResponse {
+export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions, encoding: Encoding = 'json'): ForwardResponse {
+  const { row } = writerOf(encoding);
   const trace = forwardPass(net, batch);
   const L = net.layers.length;
   const quantities: Quantity[] = [];
@@ -74,8 +112,32 @@ export function resolveInclude(include: Include | undefined): ResolvedInclude {
   };
 }
 
-export function computeGradient(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): GradientResponse {
+export function computeGradient(
+  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, encoding: Encoding = 'json',
+): GradientResponse {
   const result = backprop(net, batch, { ...conventions, exampleGradients: include.exampleGradients });
+  // The common case (all finite) scans the arrays without building the named list.
+  if (!allFinite(checkedArrays(net, result, include))) assertFinite(gradientResultQuantities(net, result, include));
+  return presentGradientResult(net, batch, conventions, include, result, encoding);
+}
+
+/** The arrays gradientResultQuantities names, without the names. */
+function checkedArrays(net: DenseNetwork, result: BackpropResult, include: ResolvedInclude): Float64Array[] {
+  const L = net.layers.length;
+  const arrays: Float64Array[] = [];
+  for (let l = 1; l <= L; l++) arrays.push(result.trace.z[l], result.trace.a[l]);
+  arrays.push(result.exampleCosts, Float64Array.of(result.cost));
+  if (include.sensitivities) {
+    for (let l = L; l >= 1; l--) arrays.push(result.dCda[l], result.dCdz[l]);
+    arrays.push(result.dCdInput);
+  }
+  for (const g of result.gradient.layers) arrays.push(g.weights, g.biases);
+  result.exampleGradients?.forEach((x) => x.layers.forEach((g) => arrays.push(g.weights, g.biases)));
+  return arrays;
+}
+
+/** Every checked quantity with its name and pointer, for the 422 that names them. */
+function gradientResultQuantities(net: DenseNetwork, result: BackpropResult, include: ResolvedInclude): Quantity[] {
   const L = net.layers.length;
   // Listed in the order of the computation, so that the first error names the root cause.
   const quantities: Quantity[] = [];
@@ -100,8 +162,14 @@ export function computeGradient(net: DenseNetwork, batch: Batch, conventions: Co
   }
   quantities.push(...gradientQuantities(net, result.gradient, '/gradient', 0));
   result.exampleGradients?.forEach((g, e) => quantities.push(...gradientQuantities(net, g, `/examples/${e}/gradient`, 0)));
-  assertFinite(quantities);
+  return quantities;
+}
 
+function presentGradientResult(
+  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, result: BackpropResult, encoding: Encoding,
+): GradientResponse {
+  const { row } = writerOf(encoding);
+  const L = net.layers.length;
   const examples: GradientResponse['examples'] = [];
   for (let e = 0; e < batch.count; e++) {
     const item: GradientResponse['examples'][number] = { cost: result.exampleCosts[e] };
@@ -109,22 +177,29 @@ export function computeGradient(net: DenseNetwork, batch: Batch, conventions: Co
       item.layers = [];
       for (let l = 1; l <= L; l++) {
         const w = net.layers[l - 1].nOut;
-        item.layers.push({
-          ...(include.activations ? { z: row(result.trace.z[l], e, w), a: row(result.trace.a[l], e, w) } : {}),
-          ...(include.sensitivities ? { dCda: row(result.dCda[l], e, w), dCdz: row(result.dCdz[l], e, w) } : {}),
-        });
+        // Key order z, a, dCda, dCdz: the bytes of the response depend on it.
+        const layer: NonNullable<typeof item.layers>[number] = {};
+        if (include.activations) {
+          layer.z = row(result.trace.z[l], e, w);
+          layer.a = row(result.trace.a[l], e, w);
+        }
+        if (include.sensitivities) {
+          layer.dCda = row(result.dCda[l], e, w);
+          layer.dCdz = row(result.dCdz[l], e, w);
+        }
+        item.layers.push(layer);
       }
     }
     if (include.sensitivities) item.dCdInput = row(result.dCdInput, e, net.layers[0].nIn);
-    if (result.exampleGradients) item.gradient = presentGradient(net, result.exampleGradients[e]);
+    if (result.exampleGradients) item.gradient = presentGradient(net, result.exampleGradients[e], encoding);
     examples.push(item);
   }
   return {
     cost: result.cost,
     conventions,
     parameterCount: parameterCount(net),
-    gradient: presentGradient(net, result.gradient),
-    ...(include.vector ? { vector: Array.from(flatten(result.gradient.layers)) } : {}),
+    gradient: presentGradient(net, result.gradient, encoding),
+    ...(include.vector ? { vector: row(flatten(result.gradient.layers), 0, parameterCount(net)) } : {}),
     examples,
   };
 }

@@ -19,6 +19,8 @@ export interface BackpropOptions {
   reduction: Reduction;
   /** Also return ∂C₀/∂W, ∂C₀/∂b of every example. */
   exampleGradients?: boolean;
+  /** Leave ∇C at zero (backprop-split.ts forms it per chunk itself). */
+  skipWeightGradient?: boolean;
 }
 
 export interface BackpropResult {
@@ -82,7 +84,7 @@ export function backprop(net: DenseNetwork, batch: Batch, options: BackpropOptio
       backpropActivation(layer.activation, layer.alpha, trace.z[l], trace.a[l], dCda[l], dCdz[l], rows, layer.nOut);
     }
     const g = gradient.layers[l - 1];
-    accumulateWeightGradient(trace.a[l - 1], dCdz[l], g.weights, g.biases, 0, rows, layer.nIn, layer.nOut);
+    if (!options.skipWeightGradient) accumulateWeightGradient(trace.a[l - 1], dCdz[l], g.weights, g.biases, 0, rows, layer.nIn, layer.nOut);
     if (perExample) {
       for (let e = 0; e < rows; e++) {
         const ge = perExample[e].layers[l - 1];

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../schemas/common.js';
+import { RawJson } from '../compute/raw-json.js';
 import type { Operation, OperationContext } from '../operations/operation.js';
 import { timeOperation } from './metrics.js';
 import { deadlineSignalOf } from './timeout.js';
@@ -129,6 +130,8 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
       if (meta.location) reply.header('location', meta.location);
       if (meta.replayed) reply.header('idempotent-replayed', 'true');
       reply.code(meta.status ?? status);
+      // Serialized in a worker already: the bytes go out as they are.
+      if (result instanceof RawJson) return reply.type('application/json; charset=utf-8').send(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength));
       return result ?? reply.send();
     },
   });

@@ -3,17 +3,28 @@ import { ForwardRequest, ForwardResponse, GradientRequest, GradientResponse } fr
 import { computeForward, computeGradient, conventionsOf, resolveInclude } from '../compute/gradient.js';
 import { checkWorkBudget, prepareComputation } from '../compute/prepare.js';
 import { parameterCount } from '../core/parameters.js';
-import { defineOperation } from './operation.js';
+import { RawJson } from '../compute/raw-json.js';
+import { defineOperation, type OperationContext } from './operation.js';
+
+/** Whether a request of this much work (parameters × examples) goes to the worker pool. */
+function offloaded(work: number, ctx: OperationContext): boolean {
+  return ctx.services.compute !== undefined && work > ctx.config.compute.inlineMaxWork;
+}
 
 export const forward = defineOperation({
   name: 'forward',
   summary: 'Forward pass: z⁽ˡ⁾ = W⁽ˡ⁾a⁽ˡ⁻¹⁾ + b⁽ˡ⁾, a⁽ˡ⁾ = f(z⁽ˡ⁾) for every layer, and the cost when targets are given.',
   params: ForwardRequest,
   result: ForwardResponse,
-  run(request, { config }) {
-    const { net, batch } = prepareComputation(request.network, request.examples, config.limits);
-    checkWorkBudget(parameterCount(net), batch.count, 1, config.limits, '/examples');
-    return computeForward(net, batch, conventionsOf(request));
+  async run(request, ctx) {
+    const { net, batch } = prepareComputation(request.network, request.examples, ctx.config.limits);
+    const work = parameterCount(net) * batch.count;
+    checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
+    if (offloaded(work, ctx)) {
+      const args = { net, batch, conventions: conventionsOf(request), encoding: request.encoding };
+      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal)) as never;
+    }
+    return computeForward(net, batch, conventionsOf(request), request.encoding);
   },
 });
 
@@ -24,9 +35,14 @@ export const gradient = defineOperation({
     + 'and ∂C₀/∂a⁽ˡ⁻¹⁾_k = Σ_j W⁽ˡ⁾[j][k]·δ⁽ˡ⁾_j.',
   params: GradientRequest,
   result: GradientResponse,
-  run(request, { config }) {
-    const { net, batch } = prepareComputation(request.network, request.examples, config.limits, { requireTargets: true });
-    checkWorkBudget(parameterCount(net), batch.count, 1, config.limits, '/examples');
-    return computeGradient(net, batch, conventionsOf(request), resolveInclude(request.include));
+  async run(request, ctx) {
+    const { net, batch } = prepareComputation(request.network, request.examples, ctx.config.limits, { requireTargets: true });
+    const work = parameterCount(net) * batch.count;
+    checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
+    const args = { net, batch, conventions: conventionsOf(request), include: resolveInclude(request.include), encoding: request.encoding };
+    if (offloaded(work, ctx)) {
+      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal)) as never;
+    }
+    return computeGradient(args.net, args.batch, args.conventions, args.include, args.encoding);
   },
 });

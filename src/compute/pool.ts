@@ -1,0 +1,92 @@
+// The compute pool: worker threads (piscina) for requests too costly to run on the event loop.
+// A service (src/services.ts): server.ts creates it, passes it to buildApp and closes it on
+// shutdown; tests build apps with and without it.
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { ServiceError } from '../errors.js';
+import type { BackpropOptions, BackpropResult } from '../core/backprop.js';
+import { mergeParts, partition } from '../core/backprop-split.js';
+import type { Batch, DenseNetwork } from '../core/network.js';
+import type { ComputeTask, FailedTask, TaskKind, TaskResult } from './tasks.js';
+
+export interface ComputePoolOptions {
+  /** Worker threads; default: the CPUs this process may run on. */
+  threads?: number;
+  /** A task still running after this many milliseconds is stopped (its worker is replaced). */
+  timeoutMs?: number;
+}
+
+export interface ComputePool {
+  readonly threads: number;
+  /** Runs one task of tasks.ts in a worker. Rejects with a ServiceError on abort or timeout. */
+  runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal): Promise<TaskResult<K>>;
+  /** backprop() of the batch, split over the workers on the fixed chunk partition: the same bits. */
+  backprop(net: DenseNetwork, batch: Batch, options: BackpropOptions, signal?: AbortSignal): Promise<BackpropResult>;
+  close(): Promise<void>;
+}
+
+/** dist/src/compute/worker.js, also when this module runs from TypeScript sources (vitest). */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const compiled = here.endsWith('.ts') ? here.replace(/\/src\/compute\/pool\.ts$/, '/dist/src/compute/worker.js') : here.replace(/pool\.js$/, 'worker.js');
+  if (!existsSync(compiled)) throw new Error(`compute worker not found at ${compiled}: run npm run build`);
+  return compiled;
+}
+
+function isFailed(value: unknown): value is FailedTask {
+  return typeof value === 'object' && value !== null && 'failed' in value;
+}
+
+export function createComputePool(options: ComputePoolOptions = {}): ComputePool {
+  const threads = Math.max(1, options.threads ?? availableParallelism());
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+
+  async function runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let result: unknown;
+    try {
+      result = await piscina.run(task, { signal: both });
+    } catch (error) {
+      if (both.aborted) {
+        throw timeout.aborted
+          ? new ServiceError('service-unavailable', `The computation took longer than ${timeoutMs} ms and was stopped.`, { retryAfter: 1 })
+          : new ServiceError('service-unavailable', 'The computation was cancelled: the client went away.');
+      }
+      throw error;
+    }
+    if (isFailed(result)) {
+      const f = result.failed;
+      throw new ServiceError(f.code, f.detail, { errors: f.errors, extensions: f.extensions });
+    }
+    return result as TaskResult<K>;
+  }
+
+  return {
+    threads,
+    runCompute,
+    async backprop(net, batch, options, signal) {
+      const parts = await Promise.all(partition(batch.count, threads).map(([first, last]) =>
+        runCompute({ kind: 'backpropPart', args: { net, batch: slice(batch, net, first, last), first: 0, last: last - first, options } }, signal)
+          .then((part) => ({ ...part, first }))));
+      return mergeParts(net, batch, parts, options);
+    },
+    async close() {
+      await piscina.destroy();
+    },
+  };
+}
+
+/** Only a part's own rows cross to its worker (first is chunk-aligned, so chunks still line up). */
+function slice(batch: Batch, net: DenseNetwork, first: number, last: number): Batch {
+  const nIn = net.layers[0].nIn;
+  const nOut = net.layers[net.layers.length - 1].nOut;
+  return {
+    count: last - first,
+    inputs: batch.inputs.slice(first * nIn, last * nIn),
+    targets: batch.targets?.slice(first * nOut, last * nOut),
+  };
+}

@@ -1,0 +1,54 @@
+// THE table of computations a worker thread runs (worker.ts). Each takes and returns plain
+// data (Float64Arrays, strings), so it crosses a thread by structured clone or transfer.
+// To add one (sessions: a training run), add an entry here and call it with
+// services.compute.runCompute({ kind: 'name', args }, signal).
+import { type BackpropOptions } from '../core/backprop.js';
+import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
+import type { Batch, DenseNetwork } from '../core/network.js';
+import type { Encoding } from '../../schemas/common.js';
+import { ServiceError } from '../errors.js';
+import type { SessionState } from '../sessions/codec.js';
+import { type StepPlan, runSteps } from '../sessions/train.js';
+import { type Conventions, type ResolvedInclude, computeForward, computeGradient } from './gradient.js';
+
+export interface GradientArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; include: ResolvedInclude; encoding?: Encoding }
+export interface ForwardArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; encoding?: Encoding }
+export interface TrainArgs { state: SessionState; plan: StepPlan }
+export interface PartArgs { net: DenseNetwork; batch: Batch; first: number; last: number; options: BackpropOptions }
+
+/** A ServiceError as data: errors thrown in a worker lose their class on the way back. */
+export interface FailedTask { failed: { code: ServiceError['code']; detail: string; errors?: ServiceError['errors']; extensions: Record<string, unknown> } }
+
+function utf8(value: unknown): Uint8Array {
+  // TextEncoder gives a fresh ArrayBuffer of its own, safe to transfer (Buffer.from may pool).
+  return new TextEncoder().encode(JSON.stringify(value));
+}
+
+export const tasks = {
+  /** The whole POST /v1/gradient response body, serialized. */
+  gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, a.encoding)),
+  forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, a.encoding)),
+  /** One chunk-aligned share of a batch (backprop-split.ts). */
+  backpropPart: (a: PartArgs): BackpropPart => backpropPart(a.net, a.batch, a.first, a.last, a.options),
+  /** Session training steps on a copy of the state: the state after them, and the costs. */
+  trainSteps: async (a: TrainArgs) => {
+    // Cancellation reaches a worker by stopping it (pool.ts), so this signal never fires.
+    const costs = await runSteps(a.state, a.plan, new AbortController().signal);
+    return { state: a.state, costs };
+  },
+} satisfies Record<string, (args: never) => unknown>;
+
+export type Tasks = typeof tasks;
+export type TaskKind = keyof Tasks;
+export interface ComputeTask<K extends TaskKind = TaskKind> { kind: K; args: Parameters<Tasks[K]>[0] }
+export type TaskResult<K extends TaskKind> = Awaited<ReturnType<Tasks[K]>>;
+
+/** Runs a task here, in this thread (inline, or inside a worker). */
+export function runTask<K extends TaskKind>(task: ComputeTask<K>): TaskResult<K> | Awaited<TaskResult<K>> {
+  const run = tasks[task.kind] as (args: ComputeTask<K>['args']) => TaskResult<K>;
+  return run(task.args);
+}
+
+export function failedTask(error: ServiceError): FailedTask {
+  return { failed: { code: error.code, detail: error.message, errors: error.errors, extensions: error.extensions } };
+}

@@ -1,0 +1,31 @@
+// The worker-thread entry point of the compute pool (pool.ts): one task in, its result out,
+// large typed arrays transferred rather than copied.
+import { isServiceError } from '../errors.js';
+import { type ComputeTask, failedTask, runTask } from './tasks.js';
+
+import { Piscina } from 'piscina';
+
+/** Piscina's transfer protocol: the value, and the buffers to move with it instead of copying. */
+function moved(value: unknown, buffers: ArrayBufferLike[]): unknown {
+  if (buffers.length === 0) return value;
+  return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: value } as never);
+}
+
+function buffersOf(value: unknown, out: ArrayBufferLike[] = [], depth = 0): ArrayBufferLike[] {
+  if (ArrayBuffer.isView(value)) {
+    if (!out.includes(value.buffer)) out.push(value.buffer);
+  } else if (value && typeof value === 'object' && depth < 4) {
+    for (const v of Object.values(value)) buffersOf(v, out, depth + 1);
+  }
+  return out;
+}
+
+export default async function run(task: ComputeTask): Promise<unknown> {
+  try {
+    const result = await runTask(task);
+    return moved(result, buffersOf(result));
+  } catch (error) {
+    if (isServiceError(error)) return failedTask(error);
+    throw error;
+  }
+}

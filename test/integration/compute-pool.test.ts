@@ -1,0 +1,102 @@
+// The worker pool: the same bytes as the event loop, errors that keep their problem type and
+// pointer, bit-identical split backprop for any thread count, cancellation and timeouts.
+import { afterAll, describe, expect, it } from 'vitest';
+import { backprop } from '../../src/core/backprop.js';
+import { GRADIENT_CHUNK } from '../../src/core/kernels.js';
+import type { Batch, DenseNetwork } from '../../src/core/network.js';
+import { createComputePool } from '../../src/compute/pool.js';
+import { ServiceError } from '../../src/errors.js';
+import { makeApp } from '../helpers/app.js';
+import { chain, net232 } from '../helpers/lesson.js';
+
+function random(n: number, seed: number): number[] {
+  let s = seed >>> 0;
+  return Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32 - 0.5) * 2;
+  });
+}
+
+/** A 30-20-4 network with 70 examples: three gradient chunks, the last one short. */
+function mediumRequest() {
+  const sizes = [30, 20, 4];
+  const layers = sizes.slice(1).map((nOut, i) => ({
+    weights: Array.from({ length: nOut }, (_, j) => random(sizes[i], 100 * i + j)),
+    biases: random(nOut, 50 + i),
+    activation: i === 1 ? ('softmax' as const) : ('relu' as const),
+  }));
+  const examples = Array.from({ length: 70 }, (_, e) => ({ input: random(30, 1000 + e), target: [0, 1, 2, 3].map((k) => (k === e % 4 ? 1 : 0)) }));
+  return { network: { layers }, examples, cost: 'cross_entropy', include: { exampleGradients: true } };
+}
+
+const pool = createComputePool({ threads: 2 });
+afterAll(() => pool.close());
+
+describe('compute pool', () => {
+  it('gives the same response bytes as the event loop, for gradient and forward', async () => {
+    const inline = await makeApp();
+    const pooled = await makeApp({ env: { COMPUTE_INLINE_MAX_WORK: '0' }, services: { compute: pool } });
+    for (const [url, payload] of [['/v1/gradient', chain], ['/v1/gradient', net232], ['/v1/gradient', mediumRequest()], ['/v1/forward', net232]] as const) {
+      const a = await inline.inject({ method: 'POST', url, payload });
+      const b = await pooled.inject({ method: 'POST', url, payload });
+      expect(a.statusCode).toBe(200);
+      expect(b.statusCode).toBe(200);
+      expect(b.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(b.body).toBe(a.body);
+    }
+    await inline.close();
+    await pooled.close();
+  });
+
+  it('reports a non-finite result from a worker as the same 422 problem with its pointer', async () => {
+    const app = await makeApp({ env: { COMPUTE_INLINE_MAX_WORK: '0' }, services: { compute: pool } });
+    const payload = { network: { layers: [{ weights: [[1e308]], biases: [1e308], activation: 'linear' }] }, examples: [{ input: [10], target: [0] }] };
+    const res = await app.inject({ method: 'POST', url: '/v1/gradient', payload });
+    expect(res.statusCode).toBe(422);
+    const problem = res.json();
+    expect(problem.type).toMatch(/non-finite-result$/);
+    // z⁽¹⁾ = 1e308·10 + 1e308 overflows first: the root cause is named first.
+    expect(problem.errors[0].path).toBe('/examples/0/layers/0/z');
+    await app.close();
+  });
+
+  it.each([1, 2, 3])('splits backprop over %i threads with the same bits as one thread', async (threads) => {
+    const sizes = [12, 8, 3];
+    const net: DenseNetwork = { layers: sizes.slice(1).map((nOut, i) => ({ nIn: sizes[i], nOut, weights: Float64Array.from(random(nOut * sizes[i], i)), biases: Float64Array.from(random(nOut, 9 + i)), activation: 'sigmoid', alpha: 0 })) };
+    const rows = 2 * GRADIENT_CHUNK + 9;
+    const batch: Batch = { count: rows, inputs: Float64Array.from(random(rows * 12, 5)), targets: Float64Array.from(random(rows * 3, 6)) };
+    const options = { cost: 'quadratic' as const, reduction: 'mean' as const };
+    const local = createComputePool({ threads });
+    const split = await local.backprop(net, batch, options);
+    await local.close();
+    const whole = backprop(net, batch, options);
+    expect(split.cost).toBe(whole.cost);
+    split.gradient.layers.forEach((g, i) => {
+      expect(g.weights).toEqual(whole.gradient.layers[i].weights);
+      expect(g.biases).toEqual(whole.gradient.layers[i].biases);
+    });
+    expect(split.dCdInput).toEqual(whole.dCdInput);
+  });
+
+  it('stops a task when its signal aborts, and when it runs past the timeout', async () => {
+    const sizes = [400, 400, 400, 10];
+    const net: DenseNetwork = { layers: sizes.slice(1).map((nOut, i) => ({ nIn: sizes[i], nOut, weights: new Float64Array(nOut * sizes[i]).fill(0.001), biases: new Float64Array(nOut), activation: 'sigmoid', alpha: 0 })) };
+    const rows = 2000;
+    const batch: Batch = { count: rows, inputs: new Float64Array(rows * 400).fill(0.5), targets: new Float64Array(rows * 10) };
+    const task = { kind: 'backpropPart' as const, args: { net, batch, first: 0, last: rows, options: { cost: 'quadratic' as const, reduction: 'sum' as const } } };
+    const controller = new AbortController();
+    const started = Date.now();
+    const aborted = pool.runCompute(task, controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    await expect(aborted).rejects.toSatisfy((e) => e instanceof ServiceError && e.code === 'service-unavailable');
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const hurried = createComputePool({ threads: 1, timeoutMs: 50 });
+    await expect(hurried.runCompute(task)).rejects.toSatisfy((e) => e instanceof ServiceError && e.code === 'service-unavailable' && /longer than 50 ms/.test(e.message));
+    await hurried.close();
+    // The pool still works after a worker was stopped.
+    const small = await pool.runCompute({ kind: 'gradientJson', args: { net: { layers: [{ nIn: 1, nOut: 1, weights: Float64Array.of(2), biases: Float64Array.of(0), activation: 'linear', alpha: 0 }] }, batch: { count: 1, inputs: Float64Array.of(3), targets: Float64Array.of(1) }, conventions: { cost: 'quadratic', reduction: 'mean' }, include: { activations: false, sensitivities: false, vector: true, exampleGradients: false } } });
+    // C = (2·3 − 1)² = 25, ∂C/∂w = 2·(6 − 1)·3 = 30, ∂C/∂b = 10.
+    expect(JSON.parse(Buffer.from(small).toString())).toMatchObject({ cost: 25, vector: [30, 10] });
+  });
+});
