@@ -1,37 +1,21 @@
 // The interactive docs work in a real browser with no internet: headless Chromium opens /docs,
 // runs "Try it out" on POST /v1/gradient with the pre-filled lesson example, and sees a 200
 // whose cost is the lesson's C₀ = (a⁽³⁾ − y)², computed here independently.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, makeApp } from '../helpers/app.js';
+import { type BrowserOnService, openBrowserOnService } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-let app: Awaited<ReturnType<typeof makeApp>>;
+let browser: BrowserOnService;
 let base: string;
 let context: BrowserContext;
-let profile: string;
 
 beforeAll(async () => {
-  app = await makeApp();
-  base = await listen(app);
-  profile = mkdtempSync(join(tmpdir(), 'docs-browser-'));
-  // A fresh profile and no background traffic: the page may only talk to the service.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await openBrowserOnService();
+  ({ base, context } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await app?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 /** The lesson's chain by hand: a⁽ˡ⁾ = σ(w⁽ˡ⁾a⁽ˡ⁻¹⁾ + b⁽ˡ⁾), C₀ = (a⁽³⁾ − 0)². */

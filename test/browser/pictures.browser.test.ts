@@ -1,37 +1,23 @@
 // The pictures in a real browser: headless Chromium loads each SVG the service serves as an
 // <img>, takes a screenshot, and the screenshot's pixels (read back through a canvas) must not
 // be blank: many pixels away from the background, and the colours that carry meaning present.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, makeApp } from '../helpers/app.js';
 import { chain, net232 } from '../helpers/lesson.js';
+import { type BrowserOnService, openBrowserOnService } from '../helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-let app: Awaited<ReturnType<typeof makeApp>>;
+let browser: BrowserOnService;
 let base: string;
 let context: BrowserContext;
-let profile: string;
+let app: BrowserOnService['app'];
 
 beforeAll(async () => {
-  app = await makeApp();
-  base = await listen(app);
-  profile = mkdtempSync(join(tmpdir(), 'pictures-browser-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await openBrowserOnService();
+  ({ base, context, app } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await app?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 interface PixelStats { width: number; height: number; differentFromCorner: number; colours: number; blue: number; red: number }
