@@ -1,16 +1,11 @@
 // POST /v1/forward and POST /v1/gradient (API.md §3).
 import { type Static, Type } from 'typebox';
 import { CostName, Encoding, orF64, Example, Examples, GradientLayers, Network, ReductionName, Vector } from './common.js';
-import { lessonForwardResponse, lessonGradientResponse } from './examples.js';
+import { lessonChainRequest, lessonForwardResponse, lessonGradientResponse } from './examples.js';
 
 const closed = { additionalProperties: false } as const;
 
-const lessonChain = {
-  network: { layers: [
-    { weights: [[0.5]], biases: [0.1] }, { weights: [[-0.3]], biases: [0.2] }, { weights: [[0.8]], biases: [-0.1] },
-  ] },
-  examples: [{ input: [1.0], target: [0.0] }],
-};
+const lessonChain = lessonChainRequest;
 
 export const ForwardRequest = Type.Object({
   network: Network,

@@ -2,7 +2,7 @@
 // test/docs/examples.test.ts checks these numbers against a hand derivation and against the
 // service's own answer, so the documentation cannot teach a wrong number.
 
-// The request is schemas/compute.ts's lessonChain: w⁽¹⁾=0.5 b⁽¹⁾=0.1 → w⁽²⁾=−0.3 b⁽²⁾=0.2 → w⁽³⁾=0.8 b⁽³⁾=−0.1, x = 1, y = 0.
+// The request is lessonChainRequest below: w⁽¹⁾=0.5 b⁽¹⁾=0.1 → w⁽²⁾=−0.3 b⁽²⁾=0.2 → w⁽³⁾=0.8 b⁽³⁾=−0.1, x = 1, y = 0.
 
 /** z⁽ˡ⁾ = w⁽ˡ⁾a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = σ(z⁽ˡ⁾) down the chain; C₀ = (a⁽³⁾ − y)². */
 const lessonLayers = [
@@ -10,6 +10,14 @@ const lessonLayers = [
   { z: [0.006303108132261398], a: [0.5015757718160597] },
   { z: [0.3012606174528478], a: [0.574750656268167] },
 ];
+
+/** The lesson's 1-1-1-1 chain as a request: the example of every compute and grading route. */
+export const lessonChainRequest = {
+  network: { layers: [
+    { weights: [[0.5]], biases: [0.1] }, { weights: [[-0.3]], biases: [0.2] }, { weights: [[0.8]], biases: [-0.1] },
+  ] },
+  examples: [{ input: [1.0], target: [0.0] }],
+};
 
 export const lessonForwardResponse = {
   cost: 0.33033831688068865,

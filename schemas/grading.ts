@@ -1,16 +1,12 @@
 // POST /v1/gradient/check, POST /v1/gradient/compare and the graders' own report documents
 // (API.md §3), plus the golden fixtures served at GET /v1/fixtures.
 import { type Static, Type } from 'typebox';
+import { lessonChainRequest } from './examples.js';
 import { gradientRequestProperties } from './compute.js';
 
 const closed = { additionalProperties: false } as const;
 
-const lessonChain = {
-  network: { layers: [
-    { weights: [[0.5]], biases: [0.1] }, { weights: [[-0.3]], biases: [0.2] }, { weights: [[0.8]], biases: [-0.1] },
-  ] },
-  examples: [{ input: [1.0], target: [0.0] }],
-};
+const lessonChain = lessonChainRequest;
 
 // ---------------------------------------------------------------- check
 

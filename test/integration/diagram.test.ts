@@ -7,19 +7,12 @@ import { operations } from '../../src/operations/index.js';
 import { makeApp, listen, testConfig } from '../helpers/app.js';
 import { chain, net232 } from '../helpers/lesson.js';
 import { findAll, num, parseSvg, rgb, type SvgElement } from '../helpers/svg.js';
+import { oracleForward } from '../helpers/oracle.js';
 
 type Net = { layers: { weights: number[][]; biases: number[] }[] };
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** a⁽⁰⁾…a⁽ᴸ⁾ of a sigmoid network, written out plainly. */
-function activations(net: Net, input: number[]): number[][] {
-  const out = [input];
-  for (const layer of net.layers) {
-    const prev = out[out.length - 1];
-    out.push(layer.weights.map((row, j) => sigmoid(row.reduce((s, w, k) => s + w * prev[k], layer.biases[j]))));
-  }
-  return out;
-}
+/** a⁽⁰⁾…a⁽ᴸ⁾ of a sigmoid network, by the independent oracle. */
+const activations = (net: Net, input: number[]): number[][] => oracleForward(net.layers, input).a;
 
 /** Mean quadratic cost over the examples. */
 function cost(net: Net, examples: { input: number[]; target: number[] }[]): number {

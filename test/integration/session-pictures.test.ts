@@ -5,20 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp } from '../helpers/app.js';
 import { xor } from '../helpers/sessions.js';
 import { findAll, num, parseSvg } from '../helpers/svg.js';
+import { oracleForward } from '../helpers/oracle.js';
 
 const PROBLEM = 'https://gradient-service.dev/problems/';
 const PLOT = { left: 76, right: 612, top: 44, bottom: 304 };
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 type Net = { layers: { weights: number[][]; biases: number[] }[] };
-function activations(net: Net, input: number[]): number[][] {
-  const out = [input];
-  for (const layer of net.layers) {
-    const prev = out[out.length - 1];
-    out.push(layer.weights.map((row, j) => sigmoid(row.reduce((s, w, k) => s + w * prev[k], layer.biases[j]))));
-  }
-  return out;
-}
+/** a⁽⁰⁾…a⁽ᴸ⁾ of a sigmoid network, by the independent oracle. */
+const activations = (net: Net, input: number[]): number[][] => oracleForward(net.layers, input).a;
 
 describe('session pictures', () => {
   let app: FastifyInstance;
