@@ -36,8 +36,6 @@ export default async function stepStreamRoutes(app: FastifyInstance): Promise<vo
       const ctx = contextOf(request, reply);
       const disconnected = new AbortController();
       reply.raw.once('close', () => { if (!reply.raw.writableFinished) disconnected.abort(); });
-      // A keep-alive connection that outlives a shutdown would hold close() until it times out.
-      reply.raw.once('finish', () => { if (shutdown.signal.aborted) request.raw.socket?.end(); });
       const { chunk } = request.query as StreamStepsQuery;
       const params = { ...(request.body as object), ...(request.params as object) } as StepRequest;
       const events = streamSteps(params, ctx, {

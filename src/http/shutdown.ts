@@ -20,6 +20,13 @@ export function registerShutdown(app: FastifyInstance): Drain {
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });
+  // A response whose headers went out before the drain (a stream) was sent keep-alive: close its
+  // connection as soon as the last byte is written. destroySoon() flushes, sends FIN and frees
+  // the socket without waiting for the client's FIN, which a client need not send before the
+  // 72 s keep-alive timeout — and server.close() would wait for it.
+  app.addHook('onResponse', async (request) => {
+    if (draining) request.raw.socket?.destroySoon();
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (!draining) return;
     reply.header('connection', 'close');
