@@ -6,7 +6,7 @@ import { Problem } from '../../schemas/common.js';
 import { RawJson } from '../compute/raw-json.js';
 import type { Operation, OperationContext } from '../operations/operation.js';
 import { timeOperation } from './metrics.js';
-import { deadlineSignalOf } from './timeout.js';
+import { deadlineControllerOf } from './timeout.js';
 import { type RequestHeaderName, type ResponseHeaderName, requestHeadersSchema, responseHeaders } from './headers.js';
 import { PROBLEM_JSON, handlerTimeout } from './problems.js';
 
@@ -56,10 +56,9 @@ export function contextOf(request: FastifyRequest, reply: FastifyReply): Operati
  * the body has been read.
  */
 function abortSignalOf(request: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+  const controller = deadlineControllerOf(request) ?? new AbortController();
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
-  const deadline = deadlineSignalOf(request);
-  return deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal;
+  return controller.signal;
 }
 
 /**

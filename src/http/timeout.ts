@@ -7,9 +7,13 @@ import { handlerTimeout, sendError } from './problems.js';
 
 const deadlines = new WeakMap<FastifyRequest, { controller: AbortController; timer: NodeJS.Timeout }>();
 
-/** Aborts when the request's time is up (never, when the timeout is off). */
-export function deadlineSignalOf(request: FastifyRequest): AbortSignal | undefined {
-  return deadlines.get(request)?.controller.signal;
+/**
+ * The controller aborted when the request's time is up (none when the timeout is off). Other
+ * reasons to stop (the client hanging up) abort the same controller: one signal per request,
+ * not two joined by AbortSignal.any, which costs a measurable share of a tiny request.
+ */
+export function deadlineControllerOf(request: FastifyRequest): AbortController | undefined {
+  return deadlines.get(request)?.controller;
 }
 
 export function registerHandlerTimeout(app: FastifyInstance, timeoutMs: number): void {

@@ -9,7 +9,7 @@ const KEEP_ALIVE_MS = 60_000;
 
 function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['dist/src/server.js'], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_MS), ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_MS), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
@@ -71,7 +71,8 @@ describe('graceful shutdown (node dist/src/server.js)', () => {
       return request(`${origin}/v1/gradient`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: body() })
         .then(async (res) => ({ x, status: res.statusCode, headers: res.headers, json: await res.body.json() as { cost: number } }));
     });
-    // Every one of the 20 has reached the server (its onRequest ran) before the signal.
+    // Every one of the 20 has reached the server (its onRequest ran) before the signal: the
+    // arrival is logged at debug.
     const received = () => server!.lines.filter((l) => l.msg === 'incoming request' && (l.req as { url?: string })?.url === '/v1/gradient').length;
     const deadline = Date.now() + 10_000;
     while (received() < 20) {

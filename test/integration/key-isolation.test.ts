@@ -89,7 +89,7 @@ describe('session ownership by JSON-RPC', () => {
 describe('logs', () => {
   it('never contain an API key', () => {
     const text = lines.join('');
-    expect(text).toContain('incoming request');
+    expect(text).toContain('request completed');
     expect(text).not.toContain(KEY_A);
     expect(text).not.toContain(KEY_B);
   });

@@ -65,11 +65,15 @@ describe('handler timeout', () => {
   it('a computation past HANDLER_TIMEOUT_MS → 503 problem with Retry-After', async () => {
     const body = JSON.stringify(heavyRequest(400));
     // Calibrate on this machine: how long does the request take without a timeout?
+    // Warm (the fastest of three): a cold first run would set the timeout above a warm request's time.
     const free = await makeApp();
-    const started = performance.now();
-    const ok = await free.inject({ method: 'POST', url: '/v1/gradient', headers: { 'content-type': 'application/json' }, payload: body });
-    const took = performance.now() - started;
-    expect(ok.statusCode).toBe(200);
+    let took = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const ok = await free.inject({ method: 'POST', url: '/v1/gradient', headers: { 'content-type': 'application/json' }, payload: body });
+      took = Math.min(took, performance.now() - started);
+      expect(ok.statusCode).toBe(200);
+    }
     await free.close();
 
     const timeout = Math.max(10, Math.floor(took / 5));
@@ -152,13 +156,17 @@ describe('handler timeout', () => {
 describe('handler timeout on /rpc', () => {
   it('a computation past HANDLER_TIMEOUT_MS → JSON-RPC error −32003 (HTTP 200), timed in the metrics', async () => {
     const params = heavyRequest(400);
+    // Warm (the fastest of three), as above.
     const free = await makeApp();
-    const started = performance.now();
-    const ok = await free.inject({ method: 'POST', url: '/rpc', payload: { jsonrpc: '2.0', method: 'gradient', params, id: 1 } });
-    const took = performance.now() - started;
-    expect(ok.json().result.parameterCount).toBe(200 * 200 + 200 + 200 * 200 + 200 + 10 * 200 + 10);
+    let took = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const ok = await free.inject({ method: 'POST', url: '/rpc', payload: { jsonrpc: '2.0', method: 'gradient', params, id: 1 } });
+      took = Math.min(took, performance.now() - started);
+      expect(ok.json().result.parameterCount).toBe(200 * 200 + 200 + 200 * 200 + 200 + 10 * 200 + 10);
+    }
     const metrics = await free.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(/gradient_compute_duration_seconds_count\{operation="gradient"\} 1\b/);
+    expect(metrics.body).toMatch(/gradient_compute_duration_seconds_count\{operation="gradient"\} 3\b/);
     await free.close();
 
     const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: String(Math.max(10, Math.floor(took / 5))) } });
