@@ -10,6 +10,7 @@ import { registerAuth } from './http/auth.js';
 import { createMetrics, instrumentStore, registerMetrics } from './http/metrics.js';
 import { registerOverload } from './http/overload.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { registerContentEncoding } from './http/content-encoding.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerShutdown } from './http/shutdown.js';
 import { registerHandlerTimeout } from './http/timeout.js';
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   registerRequestLog(app);
+  registerContentEncoding(app);
   registerProblemHandlers(app);
   registerMetrics(app, services.metrics);
   app.decorate('drain', registerShutdown(app));

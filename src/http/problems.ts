@@ -26,6 +26,10 @@ export function toServiceError(error: FastifyError | Error): ServiceError {
   };
   const known = e.code ? byCode[e.code] : undefined;
   if (known) return new ServiceError(known[0], known[1]);
+  // zlib's (Z_DATA_ERROR, Z_BUF_ERROR, …): a body that is not in its Content-Encoding.
+  if (e.code?.startsWith('Z_')) return new ServiceError('malformed-json', `The body is not valid in its Content-Encoding (${e.message}).`, {
+    errors: [{ path: '/headers/content-encoding', message: `the body does not decode: ${e.message}` }],
+  });
   // A JSON body with __proto__ or constructor.prototype is refused by fastify's secure parser.
   if (e instanceof SyntaxError || e.statusCode === 400) return new ServiceError('malformed-json', e.message);
   if (e.statusCode === 413) return new ServiceError('payload-too-large', e.message);

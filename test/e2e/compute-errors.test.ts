@@ -1,6 +1,7 @@
 // Every error path of POST /v1/forward and /v1/gradient, over HTTP (undici) against a listening server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { listen, makeApp } from '../helpers/app.js';
 import { PROBLEM, get, post, problemOf } from '../helpers/http.js';
@@ -190,6 +191,46 @@ describe('e2e: transport errors are problems too', () => {
     const json = await res.body.json() as { type: string; status: number };
     expect(json.type).toBe(PROBLEM('unsupported-media-type'));
     expect(json.status).toBe(415);
+  });
+
+  describe('Content-Encoding', () => {
+    const body = JSON.stringify(chain);
+    const send = (encoding: string, payload: Buffer | string) => request(base + '/v1/gradient', {
+      method: 'POST', body: payload, headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+    });
+    it.each([['gzip', gzipSync], ['x-gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync], ['identity', (b: Buffer) => b]] as const)(
+      'a %s body is decoded: the same bytes as the plain request', async (encoding, encode) => {
+        const plain = await request(base + '/v1/gradient', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        const expected = await plain.body.text();
+        const res = await send(encoding, encode(Buffer.from(body)));
+        expect(res.statusCode).toBe(200);
+        expect(await res.body.text()).toBe(expected);
+      });
+
+    it('415 for a coding it does not know, naming the accepted ones in Accept-Encoding', async () => {
+      const res = await send('compress', body);
+      expect(res.statusCode).toBe(415);
+      expect(res.headers['accept-encoding']).toBe('gzip, deflate, br, identity');
+      const json = await res.body.json() as { type: string; errors: { path: string }[] };
+      expect(json.type).toBe(PROBLEM('unsupported-media-type'));
+      expect(json.errors[0].path).toBe('/headers/content-encoding');
+    });
+
+    it('400 for a body that is not in its coding', async () => {
+      const res = await send('gzip', body);
+      expect(res.statusCode).toBe(400);
+      const json = await res.body.json() as { type: string; errors: { path: string }[] };
+      expect(json.type).toBe(PROBLEM('malformed-json'));
+      expect(json.errors[0].path).toBe('/headers/content-encoding');
+    });
+
+    it('413 for a small body that expands past the limit (the limit counts decoded bytes)', async () => {
+      const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 32));
+      expect(bomb.length).toBeLessThan(100_000);
+      const res = await send('gzip', bomb);
+      expect(res.statusCode).toBe(413);
+      expect(((await res.body.json()) as { type: string }).type).toBe(PROBLEM('payload-too-large'));
+    });
   });
 
   it('413 for a body above the limit', async () => {
