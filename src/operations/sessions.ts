@@ -19,7 +19,7 @@ import {
 } from '../sessions/idempotency.js';
 import { KeyedQueue } from '../sessions/keyed-queue.js';
 import type { IdempotencyCommit, SessionStore } from '../sessions/store.js';
-import { runSteps } from '../sessions/train.js';
+import { trainSteps } from '../compute/train-steps.js';
 import { COST_HISTORY_LENGTH, etagOf, expiresAtOf, ifMatchAccepts, toView } from '../sessions/view.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
@@ -128,7 +128,8 @@ async function stepOnce(
     }
     const perStep = batch ? batch.count : Math.min(state.batchSize ?? state.examples.count, state.examples.count);
     checkWorkBudget(parameterCount(state.net), perStep, budgetSteps, ctx.config.limits, '/steps');
-    const costs = await runSteps(state, { steps, learningRate: request.learningRate ?? state.optimizer.learningRate, batch }, ctx.signal);
+    // In the compute pool when the steps are costly (the same bits: the same code on a copy).
+    const costs = await trainSteps(state, { steps, learningRate: request.learningRate ?? state.optimizer.learningRate, batch }, ctx);
     if (ctx.signal.aborted) throw new ServiceError('conflict', 'The client went away before the steps were committed; nothing was committed.');
     state.updatedAt = ctx.services.now();
     state.costHistory = [...state.costHistory, ...costs].slice(-COST_HISTORY_LENGTH);

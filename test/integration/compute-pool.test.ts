@@ -48,6 +48,30 @@ describe('compute pool', () => {
     await pooled.close();
   });
 
+  it('trains a session in the pool: the same step responses, byte for byte, as on the event loop', async () => {
+    const inline = await makeApp();
+    const pooled = await makeApp({ env: { COMPUTE_INLINE_MAX_WORK: '0' }, services: { compute: pool } });
+    const { network, examples } = mediumRequest();
+    const create = { network, examples, cost: 'cross_entropy', optimizer: { type: 'sgd', learningRate: 0.3, momentum: 0.9 }, batchSize: 16, seed: 11 };
+    const bodies: string[][] = [];
+    for (const app of [inline, pooled]) {
+      const created = await app.inject({ method: 'POST', url: '/v1/sessions', payload: create });
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id as string;
+      const steps = [];
+      for (const payload of [{ steps: 7 }, { steps: 5, learningRate: 0.1 }, { steps: 3, examples: examples.slice(0, 9) }]) {
+        const res = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/steps`, payload });
+        expect(res.statusCode).toBe(200);
+        steps.push(res.body.replaceAll(id, '<id>'));
+      }
+      bodies.push(steps);
+    }
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(JSON.parse(bodies[1][2]).step).toBe(15);
+    await inline.close();
+    await pooled.close();
+  });
+
   it('reports a non-finite result from a worker as the same 422 problem with its pointer', async () => {
     const app = await makeApp({ env: { COMPUTE_INLINE_MAX_WORK: '0' }, services: { compute: pool } });
     const payload = { network: { layers: [{ weights: [[1e308]], biases: [1e308], activation: 'linear' }] }, examples: [{ input: [10], target: [0] }] };
