@@ -11,6 +11,7 @@ import { createMetrics, instrumentStore, registerMetrics } from './http/metrics.
 import { registerOverload } from './http/overload.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerContentEncoding } from './http/content-encoding.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerShutdown } from './http/shutdown.js';
 import { registerHandlerTimeout } from './http/timeout.js';
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerRequestLog(app);
   registerContentEncoding(app);
+  registerJsonBodyParser(app, services.compute, config.compute.parseInWorkerBytes);
   registerProblemHandlers(app);
   registerMetrics(app, services.metrics);
   app.decorate('drain', registerShutdown(app));

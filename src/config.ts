@@ -61,6 +61,8 @@ export interface ComputeConfig {
   inlineMaxWork: number;
   /** A computation in a worker is stopped after this long (503). */
   timeoutMs: number;
+  /** JSON request bodies of at least this many bytes are parsed in a worker (0 = never). */
+  parseInWorkerBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = {}, readFile?: (path: string) => string): 
       threads: integer(env, 'COMPUTE_THREADS', 0, 0),
       inlineMaxWork: integer(env, 'COMPUTE_INLINE_MAX_WORK', 200_000, 0),
       timeoutMs: integer(env, 'COMPUTE_TIMEOUT_MS', 60_000),
+      parseInWorkerBytes: integer(env, 'COMPUTE_PARSE_MIN_BYTES', 1024 * 1024, 0),
     },
   };
 }

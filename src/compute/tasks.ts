@@ -6,6 +6,7 @@ import { type BackpropOptions } from '../core/backprop.js';
 import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
+import secureJsonParse from 'secure-json-parse';
 import { ServiceError } from '../errors.js';
 import type { SessionState } from '../sessions/codec.js';
 import { type StepPlan, runSteps } from '../sessions/train.js';
@@ -24,7 +25,18 @@ function utf8(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value));
 }
 
+/** A JSON body parsed as fastify's own parser does (secure-json-parse: no __proto__, no constructor.prototype). */
+function parseJsonBody(a: { bytes: Uint8Array }): unknown {
+  try {
+    return secureJsonParse.parse(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength), undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    throw new ServiceError('malformed-json', 'The body is not valid JSON.');
+  }
+}
+
 export const tasks = {
+  /** A large request body, parsed here so that the event loop only deserializes the result. */
+  parseJson: parseJsonBody,
   /** The whole POST /v1/gradient response body, serialized. */
   gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, a.encoding)),
   forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, a.encoding)),

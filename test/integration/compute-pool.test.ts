@@ -72,6 +72,39 @@ describe('compute pool', () => {
     await pooled.close();
   });
 
+  it('parses large JSON bodies in the pool: the same bytes, and the same refusals with their pointers', async () => {
+    const inline = await makeApp();
+    const pooled = await makeApp({ env: { COMPUTE_PARSE_MIN_BYTES: '64' }, services: { compute: pool } });
+    const json = { 'content-type': 'application/json' };
+    const payloads = [
+      JSON.stringify(mediumRequest()), // parsed in a worker: above 64 bytes
+      JSON.stringify(chain), // also above
+      '{"network":{"layers":[]}}', // below: parsed here
+    ];
+    for (const payload of payloads) {
+      const a = await inline.inject({ method: 'POST', url: '/v1/gradient', headers: json, payload });
+      const b = await pooled.inject({ method: 'POST', url: '/v1/gradient', headers: json, payload });
+      expect(b.statusCode).toBe(a.statusCode);
+      expect(b.body).toBe(a.body);
+    }
+    const refusals: [string, number, string, string?][] = [
+      [`{"network": {"layers": [${' '.repeat(100)}`, 400, 'malformed-json'],
+      [`{"network": {"layers": [], "__proto__": {"polluted": true}}, "examples": [] ${' '.repeat(64)}}`, 400, 'malformed-json'],
+      [`{"network": {"layers": [], "constructor": {"prototype": {"polluted": true}}}, "examples": [] ${' '.repeat(64)}}`, 400, 'malformed-json'],
+      [JSON.stringify({ ...chain, examples: [{ input: ['0.5'], target: [0] }] }), 400, 'invalid-request', '/examples/0/input/0'],
+    ];
+    for (const [payload, status, type, pointer] of refusals) {
+      expect(payload.length).toBeGreaterThan(64);
+      const res = await pooled.inject({ method: 'POST', url: '/v1/gradient', headers: json, payload });
+      expect(res.statusCode).toBe(status);
+      expect(res.json().type).toBe(`https://gradient-service.dev/problems/${type}`);
+      if (pointer) expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(pointer);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await inline.close();
+    await pooled.close();
+  });
+
   it('reports a non-finite result from a worker as the same 422 problem with its pointer', async () => {
     const app = await makeApp({ env: { COMPUTE_INLINE_MAX_WORK: '0' }, services: { compute: pool } });
     const payload = { network: { layers: [{ weights: [[1e308]], biases: [1e308], activation: 'linear' }] }, examples: [{ input: [10], target: [0] }] };
