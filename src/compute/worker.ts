@@ -4,6 +4,14 @@ import { isServiceError } from '../errors.js';
 import { type ComputeTask, failedTask, runTask } from './tasks.js';
 
 import { Piscina } from 'piscina';
+import { setPriority } from 'node:os';
+
+// Workers yield the CPU to the event loop: on Linux, priority 0 ("this process") means this
+// thread only, so a busy worker at nice 10 no longer delays /healthz or a small request on the
+// main thread by a scheduler slice, and still gets every cycle the main thread leaves idle.
+try {
+  setPriority(0, 10);
+} catch { /* not permitted here: run at the process's priority */ }
 
 /** Piscina's transfer protocol: the value, and the buffers to move with it instead of copying. */
 function moved(value: unknown, buffers: ArrayBufferLike[]): unknown {
