@@ -13,21 +13,22 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
 export const ACCEPTED_ENCODINGS = 'gzip, deflate, br, identity';
 
 export function registerContentEncoding(app: FastifyInstance): void {
-  app.addHook('preParsing', async (request, reply, payload) => {
+  // Callback style: an async hook would cost every request a promise.
+  app.addHook('preParsing', (request, reply, payload, done) => {
     const coding = request.headers['content-encoding']?.trim().toLowerCase();
-    if (!coding || coding === 'identity') return payload;
+    if (!coding || coding === 'identity') return done(null, payload);
     const decoder = DECODERS[coding];
     if (!decoder) {
       reply.header('accept-encoding', ACCEPTED_ENCODINGS);
-      throw new ServiceError('unsupported-media-type', `Content-Encoding ${JSON.stringify(coding)} is not supported: send the body as ${ACCEPTED_ENCODINGS}.`, {
+      return done(new ServiceError('unsupported-media-type', `Content-Encoding ${JSON.stringify(coding)} is not supported: send the body as ${ACCEPTED_ENCODINGS}.`, {
         errors: [{ path: '/headers/content-encoding', message: `must be one of ${ACCEPTED_ENCODINGS}` }],
-      });
+      }));
     }
     const decoded = decoder() as NodeJS.ReadWriteStream & Readable & { receivedEncodedLength: number };
     // Fastify checks Content-Length and the limit against the bytes received, read from here.
     decoded.receivedEncodedLength = 0;
     payload.on('data', (chunk: Buffer) => { decoded.receivedEncodedLength += chunk.length; });
     payload.on('error', (error) => decoded.destroy(error));
-    return payload.pipe(decoded);
+    done(null, payload.pipe(decoded));
   });
 }

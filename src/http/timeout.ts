@@ -18,7 +18,7 @@ export function deadlineControllerOf(request: FastifyRequest): AbortController |
 
 export function registerHandlerTimeout(app: FastifyInstance, timeoutMs: number): void {
   if (timeoutMs <= 0) return;
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       const error = handlerTimeout();
@@ -28,11 +28,12 @@ export function registerHandlerTimeout(app: FastifyInstance, timeoutMs: number):
       sendError(request, reply, error);
     }, timeoutMs);
     deadlines.set(request, { controller, timer });
+    done();
   });
-  const clear = async (request: FastifyRequest) => {
+  const clear = (request: FastifyRequest) => {
     const deadline = deadlines.get(request);
     if (deadline) clearTimeout(deadline.timer);
   };
-  app.addHook('onResponse', clear);
-  app.addHook('onRequestAbort', clear);
+  app.addHook('onResponse', (request, _reply, done) => { clear(request); done(); });
+  app.addHook('onRequestAbort', (request, done) => { clear(request); done(); });
 }
