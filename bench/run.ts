@@ -4,6 +4,7 @@
 // `wide` runs. Writes docs/benchmarks.md (the compare.sh section there is kept). Not in npm test.
 //
 //   npm run bench                       # BENCH_SECONDS=10 BENCH_CONNECTIONS=4 BENCH_WORKLOADS='tiny mnist'
+//   BENCH_ONLY=compute taskset -c 0 node dist/bench/run.js   # the compute-only table, no file written
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
     + 'The machine is shared: figures move by tens of percent between runs.');
   say();
   await computeOnly(py);
+  if (process.env.BENCH_ONLY === 'compute') return;
 
   const server = await startServer();
   try {

@@ -37,11 +37,12 @@ export function wasmDotTiles(module: WebAssembly.Module, minWork = WASM_MIN_WORK
       dotTiles(x, xOff, y, c, cOff, m, n, K, bias, accumulate);
       return;
     }
-    // Regions, in float64 indices: X (m × K), Y (n × K), Y packed (n rounded up to 4, × K), C, bias.
+    // Regions, in float64 indices: X (m × K), Y (n × K), the kernel's packed copies (all of Y,
+    // its rows rounded up to 4, then one block of 4 rows of X), C, bias.
     const xAt = base;
     const yAt = xAt + even(m * K);
     const pAt = yAt + even(n * K);
-    const cAt = pAt + four(n) * K;
+    const cAt = pAt + (four(n) + 4) * K;
     const bAt = cAt + even(m * n);
     reserve(bAt + four(n));
     heap.set(region(x, xOff, m * K), xAt);
