@@ -85,6 +85,15 @@ describe('dotTiles in WebAssembly', () => {
     expect(firstDifference(wasm, x, 0, y, c, 0, 128, 64, 784, null, true)).toBe(-1);
   });
 
+  it('gives the same bits across products past keepBytes (each one then starts a fresh instance)', () => {
+    const wasm = wasmDotTiles(compiled!, 0, 256 * 1024);
+    const rng = mulberry32(5);
+    for (const [m, n, K] of [[90, 70, 200], [5, 6, 7], [90, 70, 200], [33, 17, 300], [3, 3, 3]]) {
+      const bias = values(n, rng);
+      expect(firstDifference(wasm, values(m * K, rng), 0, values(n * K, rng), values(m * n, rng), 0, m, n, K, bias, true), `${m}×${n}×${K}`).toBe(-1);
+    }
+  });
+
   it('leaves its operands as they were', () => {
     const wasm = wasmDotTiles(compiled!, 0);
     const rng = mulberry32(4);
