@@ -11,7 +11,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-RUN npx tsc -p tsconfig.build.json
+# dist/wasm/dot-tiles.wasm (the SIMD kernel, from assembly/), then the TypeScript.
+RUN npm run build:wasm && npx tsc -p tsconfig.build.json
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -21,6 +22,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 # Owned by root and read-only to the service: a compromised process cannot rewrite its own code.
+# dist/ holds the compiled JavaScript and dist/wasm/ the kernel it loads.
 COPY --from=build /app/dist ./dist
 # The golden fixtures served at /v1/fixtures (read at startup; a missing folder would be empty).
 COPY fixtures ./fixtures

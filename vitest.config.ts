@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**', 'dist/**'],
-    setupFiles: ['test/setup/conformance.ts'],
+    setupFiles: ['test/setup/conformance.ts', 'test/setup/kernel.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -112,9 +112,10 @@ docker run --rm "$image" node -e '
   if (fs.existsSync("node_modules/typescript") || fs.existsSync("node_modules/vitest")) { console.error("dev dependencies in the image"); process.exit(1); }
   if (!fs.existsSync("dist/src/server.js") || fs.existsSync("src") || fs.existsSync("test")) { console.error("image holds sources or lacks dist"); process.exit(1); }
   const fixtures = fs.readdirSync("fixtures").filter((f) => f.endsWith(".json")).length;
-  if (fixtures !== Number(process.argv[1])) { console.error(`image has ${fixtures} fixtures, the repository ${process.argv[1]}`); process.exit(1); }' \
+  if (fixtures !== Number(process.argv[1])) { console.error(`image has ${fixtures} fixtures, the repository ${process.argv[1]}`); process.exit(1); }
+  import("/app/dist/src/core/dense-kernel.js").then((k) => { if (!k.wasmKernelAvailable) { console.error("the WebAssembly kernel (dist/wasm/dot-tiles.wasm) does not load in the image"); process.exit(1); } });' \
   "$(find fixtures -maxdepth 1 -name '*.json' | wc -l)"
-log "image ok: user $user (uid $uid), Node $(docker run --rm "$image" node --version), $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'), no dev dependencies"
+log "image ok: user $user (uid $uid), Node $(docker run --rm "$image" node --version), $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'), no dev dependencies, WebAssembly kernel loads"
 
 # ---- the stack ----------------------------------------------------------------------------------
 lb_port=$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

@@ -4,6 +4,7 @@
 // `wide` runs. Writes docs/benchmarks.md (the compare.sh section there is kept). Not in npm test.
 //
 //   npm run bench                       # BENCH_SECONDS=10 BENCH_CONNECTIONS=4 BENCH_WORKLOADS='tiny mnist'
+//   BENCH_ONLY=compute taskset -c 0 node dist/bench/run.js   # the compute-only table, no file written
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backprop } from '../src/core/backprop.js';
+import { type KernelName, useKernel } from '../src/core/dense-kernel.js';
 import { createComputePool } from '../src/compute/pool.js';
 import { prepareComputation } from '../src/compute/prepare.js';
 import { DEFAULT_LIMITS } from '../src/config.js';
@@ -21,6 +23,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const workloadNames = (process.env.BENCH_WORKLOADS ?? 'tiny tiny-lean small small-lean mnist mnist-lean wide wide-lean').split(/\s+/).filter(Boolean);
 const workDir = process.env.BENCH_DIR ?? '/tmp/gradient-bench';
+// KERNEL=js times the JS kernel only; by default the inline rows time both, the pool the WebAssembly one.
+const kernels: KernelName[] = process.env.KERNEL === 'js' ? ['js'] : ['js', 'wasm'];
 const workloadDir = join(workDir, 'workloads');
 const lines: string[] = [];
 const say = (line = '') => { console.log(line); lines.push(line); };
@@ -96,8 +100,8 @@ function median(xs: number[]): number {
 async function computeOnly(py: string | undefined): Promise<void> {
   say('## Compute only (no HTTP): the gradient of one batch');
   say();
-  say('| workload | GFLOP | threads | median ms | GFLOP/s |');
-  say('|---|---:|---:|---:|---:|');
+  say('| workload | GFLOP | kernel | threads | median ms | GFLOP/s |');
+  say('|---|---:|---|---:|---:|---:|');
   const numpyRows: string[] = [];
   for (const name of ['mnist', 'wide']) {
     const file = join(workloadDir, `${name}.json`);
@@ -106,14 +110,18 @@ async function computeOnly(py: string | undefined): Promise<void> {
     const options = { cost: request.cost ?? 'quadratic', reduction: 'mean' as const };
     // forward, ∂C/∂a⁽ˡ⁻¹⁾ and ∂C/∂W: three products of 2·n_in·n_out·rows FLOP per layer.
     const flop = 6 * batch.count * net.layers.reduce((s, l) => s + l.nIn * l.nOut, 0);
-    const times: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      const t = performance.now();
-      backprop(net, batch, options);
-      times.push(performance.now() - t);
+    for (const asked of kernels) {
+      const kernel = useKernel(asked);
+      const times: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const t = performance.now();
+        backprop(net, batch, options);
+        times.push(performance.now() - t);
+      }
+      const ms = median(times.slice(5));
+      say(`| ${name} | ${(flop / 1e9).toFixed(3)} | ${kernel} | 1 (inline) | ${ms.toFixed(2)} | ${(flop / ms / 1e6).toFixed(2)} |`);
     }
-    const ms = median(times.slice(5));
-    say(`| ${name} | ${(flop / 1e9).toFixed(3)} | 1 (inline) | ${ms.toFixed(2)} | ${(flop / ms / 1e6).toFixed(2)} |`);
+    const kernel = useKernel(kernels[kernels.length - 1]);
     for (const threads of [1, 2]) {
       const pool = createComputePool({ threads });
       const ts: number[] = [];
@@ -124,7 +132,7 @@ async function computeOnly(py: string | undefined): Promise<void> {
       }
       await pool.close();
       const pms = median(ts.slice(5));
-      say(`| ${name} | ${(flop / 1e9).toFixed(3)} | ${threads} (pool) | ${pms.toFixed(2)} | ${(flop / pms / 1e6).toFixed(2)} |`);
+      say(`| ${name} | ${(flop / 1e9).toFixed(3)} | ${kernel} | ${threads} (pool) | ${pms.toFixed(2)} | ${(flop / pms / 1e6).toFixed(2)} |`);
     }
     if (py) {
       try {
@@ -191,6 +199,7 @@ async function main(): Promise<void> {
     + 'The machine is shared: figures move by tens of percent between runs.');
   say();
   await computeOnly(py);
+  if (process.env.BENCH_ONLY === 'compute') return;
 
   const server = await startServer();
   try {

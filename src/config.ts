@@ -63,6 +63,8 @@ export interface ComputeConfig {
   timeoutMs: number;
   /** JSON request bodies of at least this many bytes are parsed in a worker (0 = never). */
   parseInWorkerBytes: number;
+  /** The dense-product kernel (src/core/dense-kernel.ts): same bits either way; 'wasm' falls back to 'js' when not built. */
+  kernel: 'js' | 'wasm';
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -93,6 +95,12 @@ function fraction(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name} must be a number in [0, 1], got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function kernelName(raw: string | undefined): 'js' | 'wasm' {
+  if (raw === undefined || raw === '' || raw === 'wasm') return 'wasm';
+  if (raw === 'js') return 'js';
+  throw new Error(`KERNEL must be js or wasm, got ${JSON.stringify(raw)}`);
 }
 
 export function loadConfig(env: Env = {}, readFile?: (path: string) => string): Config {
@@ -143,6 +151,7 @@ export function loadConfig(env: Env = {}, readFile?: (path: string) => string): 
       inlineMaxWork: integer(env, 'COMPUTE_INLINE_MAX_WORK', 200_000, 0),
       timeoutMs: integer(env, 'COMPUTE_TIMEOUT_MS', 60_000),
       parseInWorkerBytes: integer(env, 'COMPUTE_PARSE_MIN_BYTES', 1024 * 1024, 0),
+      kernel: kernelName(env.KERNEL),
     },
   };
 }

@@ -8,10 +8,14 @@ import { loadConfig } from './config.js';
 import { createSessionStore } from './sessions/index.js';
 import { createMetrics, instrumentStore } from './http/metrics.js';
 import { createComputePool } from './compute/pool.js';
+import { useKernel } from './core/dense-kernel.js';
 
 const config = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
 const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization', 'authorization'] });
 const now = () => Date.now();
+// Before the pool: its workers take the kernel in force here.
+const kernel = useKernel(config.compute.kernel);
+if (kernel !== config.compute.kernel) logger.warn({ kernel, asked: config.compute.kernel }, 'WebAssembly kernel not available (not built?): the JS kernel runs, same bits');
 const compute = createComputePool({ threads: config.compute.threads || undefined, timeoutMs: config.compute.timeoutMs });
 const metrics = createMetrics();
 const sessions = instrumentStore(createSessionStore(config, { now, log: logger }), metrics);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ServiceError } from '../errors.js';
 import type { BackpropOptions, BackpropResult } from '../core/backprop.js';
+import { type KernelName, activeKernel } from '../core/dense-kernel.js';
 import { mergeParts, partition } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import type { ComputeTask, FailedTask, TaskKind, TaskResult } from './tasks.js';
@@ -16,6 +17,8 @@ export interface ComputePoolOptions {
   threads?: number;
   /** A task still running after this many milliseconds is stopped (its worker is replaced). */
   timeoutMs?: number;
+  /** The dense-product kernel of the workers; default: the one in force in this thread. */
+  kernel?: KernelName;
 }
 
 export interface ComputePool {
@@ -42,7 +45,8 @@ function isFailed(value: unknown): value is FailedTask {
 export function createComputePool(options: ComputePoolOptions = {}): ComputePool {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  const workerData = { kernel: options.kernel ?? activeKernel() };
+  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
 
   async function runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
     const timeout = AbortSignal.timeout(timeoutMs);

@@ -1,5 +1,6 @@
 // The worker-thread entry point of the compute pool (pool.ts): one task in, its result out,
 // large typed arrays transferred rather than copied.
+import { type KernelName, useKernel } from '../core/dense-kernel.js';
 import { isServiceError } from '../errors.js';
 import { type ComputeTask, failedTask, runTask } from './tasks.js';
 
@@ -12,6 +13,9 @@ import { setPriority } from 'node:os';
 try {
   setPriority(0, 10);
 } catch { /* not permitted here: run at the process's priority */ }
+
+// The kernel the pool's creator chose (pool.ts passes it): every thread selects its own.
+useKernel((Piscina.workerData as { kernel?: KernelName } | undefined)?.kernel ?? 'wasm');
 
 /** Piscina's transfer protocol: the value, and the buffers to move with it instead of copying. */
 function moved(value: unknown, buffers: ArrayBufferLike[]): unknown {

@@ -5,6 +5,9 @@
 // (s = 0; s += x₀y₀; s += x₁y₁; …), so a tile, a remainder row and the naive triple loop all
 // give the same bits.
 
+/** The contract of a dense product kernel: dotTiles below, or its WebAssembly twin (dot-tiles-wasm.ts). */
+export type DotTiles = typeof dotTiles;
+
 /**
  * c[cOff + i·n + j] = (Σ_k x[xOff + i·K + k]·y[j·K + k]) (+ bias[j] when given), i < m, j < n.
  * When `accumulate`, the dot product is added to c instead: c += Σ (the sum formed first).

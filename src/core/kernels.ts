@@ -1,5 +1,6 @@
 // The three dense products of backpropagation over a whole batch, all as C = X·Yᵀ tiles
-// (dot-tiles.ts). Every dot product sums its index in ascending order.
+// (dot-tiles.ts, or its WebAssembly twin with the same bits: dense-kernel.ts). Every dot product
+// sums its index in ascending order.
 //
 // THE canonical order of the batch sums (∂C/∂W, ∂C/∂b): the examples are cut into fixed chunks
 // of GRADIENT_CHUNK consecutive indices (chunk c holds e = c·GRADIENT_CHUNK …), each chunk's
@@ -7,7 +8,8 @@
 // added to the gradient in chunk order: G = ((0 + P_0) + P_1) + …. The chunks depend on the
 // example indices only, never on how many threads run, so a worker pool that computes some
 // chunks' P_c and hands them back for the in-order sum gives the same bits as one thread.
-import { dotTiles, transposeRows } from './dot-tiles.js';
+import { denseProduct } from './dense-kernel.js';
+import { transposeRows } from './dot-tiles.js';
 
 /** Examples per chunk of the canonical batch sum (see above). Part of the results' definition. */
 export const GRADIENT_CHUNK = 32;
@@ -28,7 +30,7 @@ function scratch(which: 'a' | 'b', length: number): Float64Array {
 export function affineForward(
   a: Float64Array, w: Float64Array, b: Float64Array, z: Float64Array, rows: number, nIn: number, nOut: number,
 ): void {
-  dotTiles(a, 0, w, z, 0, rows, nOut, nIn, b, false);
+  denseProduct(a, 0, w, z, 0, rows, nOut, nIn, b, false);
 }
 
 /** ∂C/∂a⁽ˡ⁻¹⁾[e][k] = Σ_j W[j][k]·δ[e][j] (ascending j): the sum over every path through layer l. */
@@ -38,7 +40,7 @@ export function backpropInput(
   // Wᵀ (nIn × nOut) makes each sum a contiguous dot product of δ[e] with a column of W.
   const wt = scratch('a', nIn * nOut);
   transposeRows(w, 0, nOut, nIn, wt);
-  dotTiles(delta, 0, wt, out, 0, rows, nIn, nOut, null, false);
+  denseProduct(delta, 0, wt, out, 0, rows, nIn, nOut, null, false);
 }
 
 /**
@@ -60,7 +62,7 @@ export function accumulateWeightGradient(
     transposeRows(delta, start, end, nOut, deltaT);
     transposeRows(aPrev, start, end, nIn, aT);
     // gw[j][k] += (Σ_e δᵀ[j][e]·aᵀ[k][e]), the chunk's partial formed first.
-    dotTiles(deltaT, 0, aT, gw, 0, nOut, nIn, n, null, true);
+    denseProduct(deltaT, 0, aT, gw, 0, nOut, nIn, n, null, true);
     for (let j = 0; j < nOut; j++) {
       let s = 0;
       const o = j * n;
