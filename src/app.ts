@@ -1,5 +1,5 @@
 // buildApp assembles the service and never listens: server.ts (or a test) does that.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config.js';
@@ -49,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     // src/http/request-log.ts writes one line per request instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // While closing, shutdown.ts answers new requests with a 503 problem (fastify's own is not one).
     return503OnClosing: false,
     forceCloseConnections: 'idle',
