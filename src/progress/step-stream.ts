@@ -108,6 +108,10 @@ export async function* streamSteps(request: StepRequest, ctx: OperationContext, 
       return;
     }
     yield { event: 'progress', step, cost: body.costs[body.costs.length - 1], stepsApplied: costs.length, stepsRequested: total, ...timing };
+    // A turn of the event loop between chunks: short chunks on a memory store resolve through
+    // microtasks only, and would otherwise starve every other request (and this stream's own
+    // client, when it shares the process) until the socket's buffer fills.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const signal = options.streamSignal ?? ctx.signal;
     if (signal.aborted) return;
     if (options.shutdown?.aborted) {

@@ -302,6 +302,33 @@ describe('streamed steps and the server\'s own limits', () => {
     }
   });
 
+  it('a stream of very short chunks leaves the event loop to others: /healthz answers while it runs', async () => {
+    const { makeApp } = await import('../helpers/app.js');
+    const app = await makeApp({});
+    const base = await listen(app);
+    const controller = new AbortController();
+    try {
+      const created = await request(`${base}/v1/sessions`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(xorSession) });
+      const { id } = (await created.body.json()) as { id: string };
+      // One XOR step per chunk: microseconds each, far shorter than a training slice.
+      const res = await within(10_000, request(`${base}/v1/sessions/${id}/steps?chunk=1`, {
+        method: 'POST', headers: { ...JSON_TYPE, accept: 'application/x-ndjson' }, body: JSON.stringify({ steps: 100_000, includeNetwork: false }),
+        signal: controller.signal,
+      }), () => 'the first event did not arrive');
+      expect(res.statusCode).toBe(200);
+      const started = performance.now();
+      const health = await within(10_000, request(`${base}/healthz`), () => '/healthz did not answer while the stream ran');
+      expect(health.statusCode).toBe(200);
+      await health.body.text();
+      expect(performance.now() - started).toBeLessThan(1_000);
+      controller.abort();
+      await res.body.text().catch(() => undefined);
+    } finally {
+      controller.abort();
+      await app.close();
+    }
+  });
+
   it('a shutdown ends a running stream after its chunk, with a 503 error event; the chunks stay committed', async () => {
     const { app, base, id } = await started({});
     const res = await request(`${base}/v1/sessions/${id}/steps?chunk=2`, {
