@@ -4,13 +4,7 @@ import { parameterCount } from '../core/parameters.js';
 import { ServiceError } from '../errors.js';
 import type { OperationContext } from '../operations/operation.js';
 import type { SessionState } from '../sessions/codec.js';
-import { type StepPlan, runSteps } from '../sessions/train.js';
-
-/** Examples per step of a plan: its own batch, or the kept set cut to the session's batch size. */
-function examplesPerStep(state: SessionState, plan: StepPlan): number {
-  if (plan.batch) return plan.batch.count;
-  return Math.min(state.batchSize ?? state.examples.count, state.examples.count);
-}
+import { type StepPlan, examplesPerStep, runSteps } from '../sessions/train.js';
 
 /**
  * Applies plan.steps steps to `state` in place (network, velocity, step) and returns the batch
@@ -20,7 +14,7 @@ function examplesPerStep(state: SessionState, plan: StepPlan): number {
  */
 export async function trainSteps(state: SessionState, plan: StepPlan, ctx: Pick<OperationContext, 'config' | 'services' | 'signal'>): Promise<number[]> {
   const pool = ctx.services.compute;
-  const work = parameterCount(state.net) * examplesPerStep(state, plan) * plan.steps;
+  const work = parameterCount(state.net) * examplesPerStep(state, plan.batch) * plan.steps;
   if (!pool || work <= ctx.config.compute.inlineMaxWork) return runSteps(state, plan, ctx.signal);
   try {
     const done = await pool.runCompute({ kind: 'trainSteps', args: { state, plan } }, ctx.signal);

@@ -20,6 +20,7 @@ import {
 import { KeyedQueue } from '../sessions/keyed-queue.js';
 import type { IdempotencyCommit, SessionStore } from '../sessions/store.js';
 import { trainSteps } from '../compute/train-steps.js';
+import { examplesPerStep } from '../sessions/train.js';
 import { COST_HISTORY_LENGTH, etagOf, expiresAtOf, ifMatchAccepts, toView } from '../sessions/view.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
@@ -126,8 +127,7 @@ async function stepOnce(
         errors: [{ path: '/examples', message: 'is required: the session keeps no examples' }],
       });
     }
-    const perStep = batch ? batch.count : Math.min(state.batchSize ?? state.examples.count, state.examples.count);
-    checkWorkBudget(parameterCount(state.net), perStep, budgetSteps, ctx.config.limits, '/steps');
+    checkWorkBudget(parameterCount(state.net), examplesPerStep(state, batch), budgetSteps, ctx.config.limits, '/steps');
     // In the compute pool when the steps are costly (the same bits: the same code on a copy).
     const costs = await trainSteps(state, { steps, learningRate: request.learningRate ?? state.optimizer.learningRate, batch }, ctx);
     if (ctx.signal.aborted) throw new ServiceError('conflict', 'The client went away before the steps were committed; nothing was committed.');

@@ -30,6 +30,12 @@ export function selectRows(batch: Batch, indices: Uint32Array, nIn: number, nOut
   return { count: indices.length, inputs, targets };
 }
 
+/** Examples per step: the request's own batch, or the kept set cut to the session's batch size. */
+export function examplesPerStep(state: SessionState, batch?: Batch): number {
+  if (batch) return batch.count;
+  return Math.min(state.batchSize ?? state.examples.count, state.examples.count);
+}
+
 function stepBatch(state: SessionState, plan: StepPlan, step: number): Batch {
   if (plan.batch) return plan.batch;
   const kept = state.examples;

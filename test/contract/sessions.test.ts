@@ -3,7 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chain } from '../helpers/lesson.js';
 import {
-  type NetworkJson, type StoreHarness, applyGradient, bitsOf, memoryHarness, parametersOf, redisHarness, xor,
+  type NetworkJson, type StoreHarness, applyGradient, bitsOf, memoryHarness, parametersOf, storeHarnesses, xor,
 } from '../helpers/sessions.js';
 
 const PROBLEM = 'https://gradient-service.dev/problems/';
@@ -42,12 +42,7 @@ async function handTrain(app: FastifyInstance, start: NetworkJson, examples: obj
   return { net, costs };
 }
 
-const harnesses: [string, () => Promise<StoreHarness>][] = [
-  ['memory', async () => memoryHarness()],
-  ['redis', redisHarness],
-];
-
-describe.each(harnesses)('sessions on the %s store', (_name, makeHarness) => {
+describe.each(storeHarnesses)('sessions on the %s store', (_name, makeHarness) => {
   let harness: StoreHarness;
   let a: FastifyInstance;
   let b: FastifyInstance;

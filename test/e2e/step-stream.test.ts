@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../helpers/app.js';
-import { type StoreHarness, bitsOf, memoryHarness, redisHarness, xor } from '../helpers/sessions.js';
+import { type StoreHarness, bitsOf, storeHarnesses, xor } from '../helpers/sessions.js';
 
 const PROBLEM = 'https://gradient-service.dev/problems/';
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -55,12 +55,7 @@ function parseSse(text: string): Event[] {
   });
 }
 
-const harnesses: [string, () => Promise<StoreHarness>][] = [
-  ['memory', async () => memoryHarness()],
-  ['redis', redisHarness],
-];
-
-describe.each(harnesses)('streamed steps on the %s store', (_name, makeHarness) => {
+describe.each(storeHarnesses)('streamed steps on the %s store', (_name, makeHarness) => {
   let harness: StoreHarness;
   let app: FastifyInstance;
   let base: string;

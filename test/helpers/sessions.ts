@@ -52,6 +52,12 @@ export async function redisHarness(): Promise<StoreHarness & { redis: TestRedis 
   };
 }
 
+/** Both stores, for the suites that run the same session behaviour on each (describe.each). */
+export const storeHarnesses: [string, () => Promise<StoreHarness>][] = [
+  ['memory', async () => memoryHarness()],
+  ['redis', redisHarness],
+];
+
 export async function waitUntilReady(store: SessionStore, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
