@@ -11,7 +11,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-# dist/wasm/dot-tiles.wasm (the SIMD kernel, from assembly/), then the TypeScript.
+# dist/wasm/ (the SIMD kernel dot-tiles.wasm and the number writer f64-json.wasm, from assembly/), then the TypeScript.
 RUN npm run build:wasm && npx tsc -p tsconfig.build.json
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
@@ -22,7 +22,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 # Owned by root and read-only to the service: a compromised process cannot rewrite its own code.
-# dist/ holds the compiled JavaScript and dist/wasm/ the kernel it loads.
+# dist/ holds the compiled JavaScript and dist/wasm/ the WebAssembly modules it loads.
 COPY --from=build /app/dist ./dist
 # The golden fixtures served at /v1/fixtures (read at startup; a missing folder would be empty).
 COPY fixtures ./fixtures
