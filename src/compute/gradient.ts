@@ -37,13 +37,24 @@ interface ArrayWriter {
 }
 
 const jsonWriter: ArrayWriter = { row, rows: rowsOf };
+/** Views into the result's arrays, no copy: only for jsonBytes (JSON.stringify writes a Float64Array as an object). */
+const viewWriter: ArrayWriter = {
+  row: (data, e, width) => data.subarray(e * width, (e + 1) * width) as unknown as number[],
+  rows: (data, rows, width) => Array.from({ length: rows }, (_, r) => data.subarray(r * width, (r + 1) * width)) as unknown as number[][],
+};
 const f64Writer: ArrayWriter = {
   row: (data, e, width) => encodeVector(data, e * width, width) as unknown as number[],
   rows: (data, rows, width) => encodeMatrix(data, rows, width) as unknown as number[][],
 };
 
-function writerOf(encoding: Encoding): ArrayWriter {
-  return encoding === 'f64' ? f64Writer : jsonWriter;
+/**
+ * How a response's number arrays are built: the request's encoding, or 'views' when the
+ * response goes to jsonBytes (src/encoding/json-bytes.ts), which writes Float64Arrays as arrays.
+ */
+export type ArrayForm = Encoding | 'views';
+
+function writerOf(form: ArrayForm): ArrayWriter {
+  return form === 'f64' ? f64Writer : form === 'views' ? viewWriter : jsonWriter;
 }
 
 /** True when every value is finite: the common case skips building the quantity list. */
@@ -54,7 +65,7 @@ function allFinite(arrays: Float64Array[]): boolean {
   return true;
 }
 
-export function presentGradient(net: DenseNetwork, gradient: Gradient, encoding: Encoding = 'json'): GradientResponse['gradient'] {
+export function presentGradient(net: DenseNetwork, gradient: Gradient, encoding: ArrayForm = 'json'): GradientResponse['gradient'] {
   const { row, rows: rowsOf } = writerOf(encoding);
   return {
     layers: net.layers.map((l, i) => ({
@@ -71,7 +82,7 @@ function gradientQuantities(net: DenseNetwork, gradient: Gradient, path: string,
   ]);
 }
 
-export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions, encoding: Encoding = 'json'): ForwardResponse {
+export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions, encoding: ArrayForm = 'json'): ForwardResponse {
   const { row } = writerOf(encoding);
   const trace = forwardPass(net, batch);
   const L = net.layers.length;
@@ -113,7 +124,7 @@ export function resolveInclude(include: Include | undefined): ResolvedInclude {
 }
 
 export function computeGradient(
-  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, encoding: Encoding = 'json',
+  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, encoding: ArrayForm = 'json',
 ): GradientResponse {
   const result = backprop(net, batch, { ...conventions, exampleGradients: include.exampleGradients });
   // The common case (all finite) scans the arrays without building the named list.
@@ -166,7 +177,7 @@ function gradientResultQuantities(net: DenseNetwork, result: BackpropResult, inc
 }
 
 function presentGradientResult(
-  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, result: BackpropResult, encoding: Encoding,
+  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, result: BackpropResult, encoding: ArrayForm,
 ): GradientResponse {
   const { row } = writerOf(encoding);
   const L = net.layers.length;

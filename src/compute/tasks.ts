@@ -7,10 +7,11 @@ import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
 import secureJsonParse from 'secure-json-parse';
+import { jsonBytes } from '../encoding/json-bytes.js';
 import { ServiceError } from '../errors.js';
 import type { SessionState } from '../sessions/codec.js';
 import { type StepPlan, runSteps } from '../sessions/train.js';
-import { type Conventions, type ResolvedInclude, computeForward, computeGradient } from './gradient.js';
+import { type ArrayForm, type Conventions, type ResolvedInclude, computeForward, computeGradient } from './gradient.js';
 
 export interface GradientArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; include: ResolvedInclude; encoding?: Encoding }
 export interface ForwardArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; encoding?: Encoding }
@@ -20,10 +21,8 @@ export interface PartArgs { net: DenseNetwork; batch: Batch; first: number; last
 /** A ServiceError as data: errors thrown in a worker lose their class on the way back. */
 export interface FailedTask { failed: { code: ServiceError['code']; detail: string; errors?: ServiceError['errors']; extensions: Record<string, unknown> } }
 
-function utf8(value: unknown): Uint8Array {
-  // TextEncoder gives a fresh ArrayBuffer of its own, safe to transfer (Buffer.from may pool).
-  return new TextEncoder().encode(JSON.stringify(value));
-}
+/** The bytes of JSON.stringify(value), numbers written in bulk (json-bytes.ts), in a buffer of their own (transferable). */
+const utf8 = jsonBytes;
 
 /** A JSON body parsed as fastify's own parser does (secure-json-parse: no __proto__, no constructor.prototype). */
 function parseJsonBody(a: { bytes: Uint8Array }): unknown {
@@ -34,12 +33,15 @@ function parseJsonBody(a: { bytes: Uint8Array }): unknown {
   }
 }
 
+/** Number arrays as views into the result (no copy) unless the client asked for f64 objects. */
+const viewsUnlessF64 = (encoding: Encoding | undefined): ArrayForm => (encoding === 'f64' ? 'f64' : 'views');
+
 export const tasks = {
   /** A large request body, parsed here so that the event loop only deserializes the result. */
   parseJson: parseJsonBody,
   /** The whole POST /v1/gradient response body, serialized. */
-  gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, a.encoding)),
-  forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, a.encoding)),
+  gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, viewsUnlessF64(a.encoding))),
+  forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, viewsUnlessF64(a.encoding))),
   /** One chunk-aligned share of a batch (backprop-split.ts). */
   backpropPart: (a: PartArgs): BackpropPart => backpropPart(a.net, a.batch, a.first, a.last, a.options),
   /** Session training steps on a copy of the state: the state after them, and the costs. */

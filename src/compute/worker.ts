@@ -5,14 +5,18 @@ import { isServiceError } from '../errors.js';
 import { type ComputeTask, failedTask, runTask } from './tasks.js';
 
 import { Piscina } from 'piscina';
-import { setPriority } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 
 // Workers yield the CPU to the event loop: on Linux, priority 0 ("this process") means this
 // thread only, so a busy worker at nice 10 no longer delays /healthz or a small request on the
 // main thread by a scheduler slice, and still gets every cycle the main thread leaves idle.
-try {
-  setPriority(0, 10);
-} catch { /* not permitted here: run at the process's priority */ }
+// Not on a single CPU: there V8's own helper threads (GC marking, at nice 0) and the event loop
+// share the one core with the worker, and a task at nice 10 was measured waiting 0.5–2 s for it.
+if (availableParallelism() > 1) {
+  try {
+    setPriority(0, 10);
+  } catch { /* not permitted here: run at the process's priority */ }
+}
 
 // The kernel the pool's creator chose (pool.ts passes it): every thread selects its own.
 useKernel((Piscina.workerData as { kernel?: KernelName } | undefined)?.kernel ?? 'wasm');

@@ -36,7 +36,13 @@ describe('compute pool', () => {
   it('gives the same response bytes as the event loop, for gradient and forward', async () => {
     const inline = await makeApp();
     const pooled = await makeApp({ env: { COMPUTE_INLINE_MAX_WORK: '0' }, services: { compute: pool } });
-    for (const [url, payload] of [['/v1/gradient', chain], ['/v1/gradient', net232], ['/v1/gradient', mediumRequest()], ['/v1/forward', net232]] as const) {
+    // The pool writes its JSON with jsonBytes (number arrays as views, formatted by WebAssembly);
+    // the event loop with JSON.stringify: the bytes must not differ, in either encoding.
+    const cases = [
+      ['/v1/gradient', chain], ['/v1/gradient', net232], ['/v1/gradient', mediumRequest()], ['/v1/forward', net232],
+      ['/v1/gradient', { ...mediumRequest(), encoding: 'f64' }], ['/v1/forward', { ...net232, encoding: 'f64' }],
+    ] as const;
+    for (const [url, payload] of cases) {
       const a = await inline.inject({ method: 'POST', url, payload });
       const b = await pooled.inject({ method: 'POST', url, payload });
       expect(a.statusCode).toBe(200);

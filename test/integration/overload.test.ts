@@ -151,12 +151,21 @@ describe('handler timeout', () => {
   // The computation runs in the worker pool, so the event loop stays free for the timer and /healthz.
   it('answers /healthz promptly while a computation runs, then 503s the computation', async () => {
     const compute = createComputePool({ threads: 1 });
-    const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '300' }, services: { compute } });
+    const body = JSON.stringify(heavyRequest(2000));
+    const post = (base: string) => fetch(`${base}/v1/gradient`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    // The timeout: a third of the computation's own time in this pool, measured warm.
+    const free = await makeApp({ services: { compute } });
+    const freeBase = await listen(free);
+    expect((await post(freeBase)).status).toBe(200);
+    const warm = performance.now();
+    expect((await post(freeBase)).status).toBe(200);
+    const timeout = Math.max(30, Math.floor((performance.now() - warm) / 3));
+    await free.close();
+    const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: String(timeout) }, services: { compute } });
     app.addHook('onClose', async () => { await compute.close(); });
     const base = await listen(app);
-    const body = JSON.stringify(heavyRequest(2000));
-    const heavy = fetch(`${base}/v1/gradient`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await new Promise((r) => setTimeout(r, 100));
+    const heavy = post(base);
+    await new Promise((r) => setTimeout(r, timeout / 3));
     const started = performance.now();
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
