@@ -6,8 +6,8 @@ import { type BackpropOptions } from '../core/backprop.js';
 import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
-import secureJsonParse from 'secure-json-parse';
 import { jsonBytes } from '../encoding/json-bytes.js';
+import { parseJsonSafely } from '../encoding/safe-json.js';
 import { ServiceError } from '../errors.js';
 import type { SessionState } from '../sessions/codec.js';
 import { type StepPlan, runSteps } from '../sessions/train.js';
@@ -24,10 +24,10 @@ export interface FailedTask { failed: { code: ServiceError['code']; detail: stri
 /** The bytes of JSON.stringify(value), numbers written in bulk (json-bytes.ts), in a buffer of their own (transferable). */
 const utf8 = jsonBytes;
 
-/** A JSON body parsed as fastify's own parser does (secure-json-parse: no __proto__, no constructor.prototype). */
+/** A JSON body parsed with fastify's checks (safe-json.ts: no __proto__, no constructor.prototype). */
 function parseJsonBody(a: { bytes: Uint8Array }): unknown {
   try {
-    return secureJsonParse.parse(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength), undefined, { protoAction: 'error', constructorAction: 'error' });
+    return parseJsonSafely(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('utf8'));
   } catch {
     throw new ServiceError('malformed-json', 'The body is not valid JSON.');
   }
