@@ -46,7 +46,9 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const timeoutMs = options.timeoutMs ?? 60_000;
   const workerData = { kernel: options.kernel ?? activeKernel() };
-  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
+  // stricterFIFO: without it piscina puts a task it could not hand to a busy worker back at the
+  // tail of its queue, and under steady load one task was seen waiting 2–3 s behind later ones.
+  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData, stricterFIFO: true });
 
   async function runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
     const timeout = AbortSignal.timeout(timeoutMs);
