@@ -46,16 +46,20 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const timeoutMs = options.timeoutMs ?? 60_000;
   const workerData = { kernel: options.kernel ?? activeKernel() };
-  // stricterFIFO: without it piscina puts a task it could not hand to a busy worker back at the
-  // tail of its queue, and under steady load one task was seen waiting 2–3 s behind later ones.
-  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData, stricterFIFO: true });
+  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
+  const gate = fifoGate(threads);
 
   async function runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let result: unknown;
     try {
-      result = await piscina.run(task, { signal: both });
+      await gate.enter(both);
+      try {
+        result = await piscina.run(task, { signal: both });
+      } finally {
+        gate.leave();
+      }
     } catch (error) {
       if (both.aborted) {
         throw timeout.aborted
@@ -82,6 +86,42 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
     },
     async close() {
       await piscina.destroy();
+    },
+  };
+}
+
+/**
+ * At most `size` tasks in piscina at a time; the others wait here, in the order they came.
+ * Piscina's own queue is not first-in first-out for tasks with a signal (all of ours): one it
+ * cannot hand to a busy worker goes back to the tail (or, with stricterFIFO, a new one to the
+ * head), and under steady load a request was seen waiting 2–3 s behind later ones.
+ */
+function fifoGate(size: number) {
+  let free = size;
+  const waiting = new Set<() => void>(); // a Set iterates in insertion order
+  return {
+    async enter(signal: AbortSignal): Promise<void> {
+      signal.throwIfAborted();
+      if (free > 0) {
+        free--;
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const go = () => { signal.removeEventListener('abort', giveUp); resolve(); };
+        const giveUp = () => { waiting.delete(go); reject(signal.reason); };
+        waiting.add(go);
+        signal.addEventListener('abort', giveUp, { once: true });
+      });
+    },
+    /** The slot passes straight to the longest-waiting task, or becomes free. */
+    leave(): void {
+      const next = waiting.values().next();
+      if (next.done) {
+        free++;
+        return;
+      }
+      waiting.delete(next.value);
+      next.value();
     },
   };
 }

@@ -111,6 +111,33 @@ describe('compute pool', () => {
     await pooled.close();
   });
 
+  it('runs tasks in the order they came, also while its one worker is busy', async () => {
+    const single = createComputePool({ threads: 1 });
+    const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    const busy = single.runCompute({ kind: 'parseJson', args: { bytes: bytes(random(300_000, 1)) } });
+    const done: number[] = [];
+    // With and without a signal: piscina keeps the two kinds in separate queues.
+    const queued = [1, 2, 3, 4, 5, 6].map((n) => single.runCompute({ kind: 'parseJson', args: { bytes: bytes([n]) } }, n % 2 ? new AbortController().signal : undefined)
+      .then(() => { done.push(n); }));
+    await Promise.all([busy, ...queued]);
+    await single.close();
+    expect(done).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('drops a waiting task whose client went away, and the ones behind it still run', async () => {
+    const single = createComputePool({ threads: 1 });
+    const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    const busy = single.runCompute({ kind: 'parseJson', args: { bytes: bytes(random(300_000, 2)) } });
+    const leaving = new AbortController();
+    const dropped = single.runCompute({ kind: 'parseJson', args: { bytes: bytes([1]) } }, leaving.signal);
+    const behind = single.runCompute({ kind: 'parseJson', args: { bytes: bytes([2]) } });
+    leaving.abort();
+    await expect(dropped).rejects.toMatchObject({ code: 'service-unavailable', message: expect.stringMatching(/client went away/) });
+    expect(await behind).toEqual([2]);
+    expect((await busy as number[]).length).toBe(300_000);
+    await single.close();
+  });
+
   it('reports a non-finite result from a worker as the same 422 problem with its pointer', async () => {
     const app = await makeApp({ env: { COMPUTE_INLINE_MAX_WORK: '0' }, services: { compute: pool } });
     const payload = { network: { layers: [{ weights: [[1e308]], biases: [1e308], activation: 'linear' }] }, examples: [{ input: [10], target: [0] }] };
