@@ -11,7 +11,7 @@ import { createMetrics, instrumentStore, registerMetrics } from './http/metrics.
 import { registerOverload } from './http/overload.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerContentEncoding } from './http/content-encoding.js';
-import { registerJsonBodyParser } from './http/json-body.js';
+import { deferringUnparsed, registerJsonBodyParser } from './http/json-body.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerShutdown } from './http/shutdown.js';
 import { registerHandlerTimeout } from './http/timeout.js';
@@ -72,7 +72,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   services.metrics ??= createMetrics();
   app.decorate('services', services);
   app.decorateRequest('principal', '');
-  app.setValidatorCompiler(({ schema }) => compile(schema));
+  // A body left unparsed for a worker (json-body.ts) is validated there, with the same schema.
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? deferringUnparsed(compile(schema)) : compile(schema)));
   // Response schemas document the API; bodies are written by JSON.stringify, which never coerces.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // X-Served-By names the replica (its hostname, or REPLICA_NAME) so a client sees the load spread.

@@ -8,7 +8,12 @@ import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
 import { jsonBytes } from '../encoding/json-bytes.js';
 import { parseJsonSafely } from '../encoding/safe-json.js';
+import type { Config } from '../config.js';
 import { ServiceError } from '../errors.js';
+import { forward, gradient } from '../operations/compute.js';
+import type { Operation, OperationContext } from '../operations/operation.js';
+import type { Services } from '../services.js';
+import { assertValid } from '../validation.js';
 import type { SessionState } from '../sessions/codec.js';
 import { type StepPlan, runSteps } from '../sessions/train.js';
 import { type ArrayForm, type Conventions, type ResolvedInclude, computeForward, computeGradient } from './gradient.js';
@@ -16,6 +21,7 @@ import { type ArrayForm, type Conventions, type ResolvedInclude, computeForward,
 export interface GradientArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; include: ResolvedInclude; encoding?: Encoding }
 export interface ForwardArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; encoding?: Encoding }
 export interface TrainArgs { state: SessionState; plan: StepPlan }
+export interface OperationArgs { operation: OffloadableName; bytes: Uint8Array; config: Config }
 export interface PartArgs { net: DenseNetwork; batch: Batch; first: number; last: number; options: BackpropOptions }
 
 /** A ServiceError as data: errors thrown in a worker lose their class on the way back. */
@@ -33,12 +39,32 @@ function parseJsonBody(a: { bytes: Uint8Array }): unknown {
   }
 }
 
+/** The operations marked offloadable, by name: what a worker may run from an unparsed body. */
+const offloadable = { forward, gradient } as unknown as Record<OffloadableName, Operation>;
+export type OffloadableName = 'forward' | 'gradient';
+
+/** An offloadable operation's context: no services (so it runs inline here), no one to log to. */
+function workerContext(config: Config): OperationContext {
+  const log = { level: 'silent', fatal() {}, error() {}, warn() {}, info() {}, debug() {}, trace() {}, silent() {}, child: () => log };
+  return { config, services: {} as Services, principal: '', log: log as never, signal: new AbortController().signal, meta: {}, viewsAllowed: true };
+}
+
+/** A whole REST request to an offloadable operation: the door's parse, validation and run, here. */
+async function operationJson(a: OperationArgs): Promise<Uint8Array> {
+  const op = offloadable[a.operation];
+  const params = parseJsonBody(a);
+  assertValid(op.body, params);
+  return utf8(await op.run(params as never, workerContext(a.config)));
+}
+
 /** Number arrays as views into the result (no copy) unless the client asked for f64 objects. */
 const viewsUnlessF64 = (encoding: Encoding | undefined): ArrayForm => (encoding === 'f64' ? 'f64' : 'views');
 
 export const tasks = {
   /** A large request body, parsed here so that the event loop only deserializes the result. */
   parseJson: parseJsonBody,
+  /** A large request to forward or gradient, from its body's bytes to its response's. */
+  operationJson,
   /** The whole POST /v1/gradient response body, serialized. */
   gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, viewsUnlessF64(a.encoding))),
   forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, viewsUnlessF64(a.encoding))),

@@ -5,8 +5,16 @@
 // turns of their own, so /healthz and small requests get in between.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComputePool } from '../compute/pool.js';
+import { UnparsedJson } from '../compute/raw-json.js';
 import { parseJsonSafely } from '../encoding/safe-json.js';
 import { ServiceError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A large body of this route may stay unparsed, for a worker (routes of offloadable operations). */
+    offloadBody?: boolean;
+  }
+}
 
 export function registerJsonBodyParser(app: FastifyInstance, pool: ComputePool | undefined, parseInWorkerBytes: number): void {
   const inWorkerFrom = pool && parseInWorkerBytes > 0 ? parseInWorkerBytes : Infinity;
@@ -15,6 +23,7 @@ export function registerJsonBodyParser(app: FastifyInstance, pool: ComputePool |
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
     if (bytes.length < inWorkerFrom) return done(...parseHere(bytes));
+    if (request.routeOptions.config?.offloadBody) return done(null, new UnparsedJson(bytes));
     large.add(request);
     pool!.runCompute({ kind: 'parseJson', args: { bytes } }).then((value) => done(null, value), (error: Error) => done(error, undefined));
   });
@@ -33,4 +42,10 @@ function parseHere(bytes: Buffer): [ServiceError | null, unknown] {
   } catch {
     return [new ServiceError('malformed-json', 'The body is not valid JSON.'), undefined];
   }
+}
+
+/** A body validator that lets an UnparsedJson through: the worker validates it, with the same schema. */
+export function deferringUnparsed<V extends (data: unknown) => boolean>(validate: V): V {
+  const wrapped = ((data: unknown) => data instanceof UnparsedJson || validate(data)) as V;
+  return Object.defineProperty(wrapped, 'errors', { get: () => (validate as unknown as { errors: unknown }).errors });
 }

@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../schemas/common.js';
-import { RawJson } from '../compute/raw-json.js';
+import { RawJson, UnparsedJson } from '../compute/raw-json.js';
+import type { OffloadableName } from '../compute/tasks.js';
 import type { Operation, OperationContext } from '../operations/operation.js';
 import { timeOperation } from './metrics.js';
 import { deadlineControllerOf } from './timeout.js';
@@ -77,6 +78,15 @@ export async function runOperation<P, R>(op: { name: string; run(params: P, ctx:
   return result;
 }
 
+/** An offloadable operation run whole in a compute worker from its unparsed body (json-body.ts). */
+function inWorker(op: Operation) {
+  return {
+    name: op.name,
+    run: async (body: UnparsedJson, ctx: OperationContext) => new RawJson(await ctx.services.compute!.runCompute(
+      { kind: 'operationJson', args: { operation: op.name as OffloadableName, bytes: body.bytes, config: ctx.config } }, ctx.signal)),
+  };
+}
+
 export function mountOperation(app: FastifyInstance, op: Operation, options: RouteOptions): void {
   const status = options.status ?? 200;
   const hasBody = options.method === 'POST';
@@ -113,12 +123,14 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
         if (request.body === undefined || request.body === null) request.body = {};
       },
     } : {}),
+    ...(op.offloadable && hasBody ? { config: { offloadBody: true } } : {}),
     handler: async (request, reply) => {
       const ctx = contextOf(request, reply);
-      const params = { ...(hasBody ? (request.body as object) : {}), ...(request.params as object) };
       let result;
       try {
-        result = await runOperation(op, params as never, ctx);
+        result = request.body instanceof UnparsedJson
+          ? await runOperation(inWorker(op), request.body, ctx)
+          : await runOperation(op, { ...(hasBody ? (request.body as object) : {}), ...(request.params as object) } as never, ctx);
       } catch (err) {
         if (reply.sent) return reply; // the timeout already answered; the work stopped on its signal
         throw err;

@@ -1,6 +1,7 @@
 // forward and gradient: stateless computations on a network given in the request.
 import { ForwardRequest, ForwardResponse, GradientRequest, GradientResponse } from '../../schemas/compute.js';
-import { computeForward, computeGradient, conventionsOf, resolveInclude } from '../compute/gradient.js';
+import { type ArrayForm, computeForward, computeGradient, conventionsOf, resolveInclude } from '../compute/gradient.js';
+import type { Encoding } from '../../schemas/common.js';
 import { checkWorkBudget, prepareComputation } from '../compute/prepare.js';
 import { parameterCount } from '../core/parameters.js';
 import { RawJson } from '../compute/raw-json.js';
@@ -11,11 +12,17 @@ function offloaded(work: number, ctx: OperationContext): boolean {
   return ctx.services.compute !== undefined && work > ctx.config.compute.inlineMaxWork;
 }
 
+/** The request's encoding, or views into the result where jsonBytes will write it (a worker). */
+function arrayForm(encoding: Encoding | undefined, ctx: OperationContext): ArrayForm | undefined {
+  return ctx.viewsAllowed && encoding !== 'f64' ? 'views' : encoding;
+}
+
 export const forward = defineOperation({
   name: 'forward',
   summary: 'Forward pass: z⁽ˡ⁾ = W⁽ˡ⁾a⁽ˡ⁻¹⁾ + b⁽ˡ⁾, a⁽ˡ⁾ = f(z⁽ˡ⁾) for every layer, and the cost when targets are given.',
   params: ForwardRequest,
   result: ForwardResponse,
+  offloadable: true,
   async run(request, ctx) {
     const { net, batch } = prepareComputation(request.network, request.examples, ctx.config.limits);
     const work = parameterCount(net) * batch.count;
@@ -24,7 +31,7 @@ export const forward = defineOperation({
       const args = { net, batch, conventions: conventionsOf(request), encoding: request.encoding };
       return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal)) as never;
     }
-    return computeForward(net, batch, conventionsOf(request), request.encoding);
+    return computeForward(net, batch, conventionsOf(request), arrayForm(request.encoding, ctx));
   },
 });
 
@@ -35,6 +42,7 @@ export const gradient = defineOperation({
     + 'and ∂C₀/∂a⁽ˡ⁻¹⁾_k = Σ_j W⁽ˡ⁾[j][k]·δ⁽ˡ⁾_j.',
   params: GradientRequest,
   result: GradientResponse,
+  offloadable: true,
   async run(request, ctx) {
     const { net, batch } = prepareComputation(request.network, request.examples, ctx.config.limits, { requireTargets: true });
     const work = parameterCount(net) * batch.count;
@@ -43,6 +51,6 @@ export const gradient = defineOperation({
     if (offloaded(work, ctx)) {
       return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal)) as never;
     }
-    return computeGradient(args.net, args.batch, args.conventions, args.include, args.encoding);
+    return computeGradient(args.net, args.batch, args.conventions, args.include, arrayForm(args.encoding, ctx));
   },
 });

@@ -25,6 +25,11 @@ export interface OperationContext {
   ifMatch?: string;
   idempotencyKey?: string;
   meta: ResponseMeta;
+  /**
+   * Set where the result is serialized by jsonBytes (a compute worker): number arrays may then
+   * be Float64Array views into the computation's arrays instead of copies.
+   */
+  viewsAllowed?: boolean;
 }
 
 export interface Operation<Params extends TSchema = TSchema, Result extends TSchema = TSchema> {
@@ -37,6 +42,11 @@ export interface Operation<Params extends TSchema = TSchema, Result extends TSch
   /** The REST body (the same as params when there is no path parameter). */
   body: TSchema;
   result: Result;
+  /**
+   * A pure function of its params and the config (no services, no response meta): a large REST
+   * body of it is parsed, validated and run whole in a compute worker (src/http/json-body.ts).
+   */
+  offloadable?: boolean;
   run(params: Static<Params>, ctx: OperationContext): Promise<Static<Result>> | Static<Result>;
 }
 

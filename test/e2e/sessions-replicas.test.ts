@@ -78,11 +78,12 @@ describe('two replicas sharing one Redis', () => {
   });
 
   it('kill -9 during a long step request leaves the session at a fully committed state', async () => {
-    const doomed = await replica('doomed', { STORE: 'redis', REDIS_URL: redis.url });
+    // Five million steps: seconds of training however fast the machine, killed after 400 ms.
+    const doomed = await replica('doomed', { STORE: 'redis', REDIS_URL: redis.url, MAX_STEPS_PER_REQUEST: '5000000' });
     const session = (await call(a.base, 'POST', '/v1/sessions', body)).json();
     await call(a.base, 'POST', `/v1/sessions/${session.id}/steps`, { steps: 5, includeNetwork: false });
     const before = (await call(a.base, 'GET', `/v1/sessions/${session.id}`)).json();
-    const long = call(doomed.base, 'POST', `/v1/sessions/${session.id}/steps`, { steps: 100_000, includeNetwork: false }).then(
+    const long = call(doomed.base, 'POST', `/v1/sessions/${session.id}/steps`, { steps: 5_000_000, includeNetwork: false }).then(
       (r) => ({ status: r.status }), (err: Error) => ({ error: err.message }));
     await new Promise((r) => setTimeout(r, 400));
     await doomed.stop('SIGKILL');

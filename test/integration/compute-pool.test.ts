@@ -78,35 +78,67 @@ describe('compute pool', () => {
     await pooled.close();
   });
 
-  it('parses large JSON bodies in the pool: the same bytes, and the same refusals with their pointers', async () => {
+  it('runs a large /v1/gradient or /v1/forward body whole in a worker: the same bytes as the event loop, refusals included', async () => {
+    const inline = await makeApp();
+    const pooled = await makeApp({ env: { COMPUTE_PARSE_MIN_BYTES: '64' }, services: { compute: pool } });
+    const json = { 'content-type': 'application/json' };
+    const medium = mediumRequest();
+    const f64 = (values: number[]) => ({ f64: Buffer.from(Float64Array.from(values).buffer).toString('base64'), shape: [values.length] });
+    const cases: [string, string][] = [
+      ['/v1/gradient', JSON.stringify(medium)], // parsed, validated and run in a worker: above 64 bytes
+      ['/v1/gradient', JSON.stringify(chain)],
+      ['/v1/gradient', JSON.stringify({ ...chain, encoding: 'f64' })],
+      ['/v1/gradient', JSON.stringify({ ...chain, examples: [{ input: f64([0.6]), target: f64([1]) }] })], // decoded in the worker
+      ['/v1/forward', JSON.stringify({ network: medium.network, examples: medium.examples.slice(0, 3) })],
+      ['/v1/gradient', '{"network":{"layers":[]}}'], // below 64 bytes: parsed here
+      // Refusals, each with its type and pointers:
+      ['/v1/gradient', `{"network": {"layers": [${' '.repeat(100)}`], // not JSON
+      ['/v1/gradient', `{"network": {"layers": [], "__proto__": {"polluted": true}}, "examples": [] ${' '.repeat(64)}}`],
+      ['/v1/gradient', `{"network": {"layers": [], "constructor": {"prototype": {"polluted": true}}}, "examples": [] ${' '.repeat(64)}}`],
+      ['/v1/gradient', JSON.stringify({ ...chain, examples: [{ input: ['0.5'], target: [0] }] })], // 400 invalid-request /examples/0/input/0
+      ['/v1/gradient', JSON.stringify({ ...chain, extra: true })], // 400: unknown field
+      ['/v1/gradient', JSON.stringify({ ...chain, examples: [{ input: [0.5, 1], target: [0] }] })], // 422 shape-mismatch
+      ['/v1/gradient', JSON.stringify({ ...chain, examples: [{ input: f64([0.6, 1]), target: [0] }] })], // 422 after decoding
+      ['/v1/gradient', JSON.stringify({ network: { layers: [{ weights: [[1e308]], biases: [1e308], activation: 'linear' }] }, examples: [{ input: [10], target: [0] }] })], // 422 non-finite
+      ['/v1/forward', JSON.stringify({ network: medium.network, examples: [{ input: [1] }] })],
+    ];
+    const statuses = new Set<number>();
+    for (const [url, payload] of cases) {
+      const a = await inline.inject({ method: 'POST', url, headers: json, payload });
+      const b = await pooled.inject({ method: 'POST', url, headers: json, payload });
+      expect(b.statusCode, payload.slice(0, 80)).toBe(a.statusCode);
+      expect(b.headers['content-type']).toBe(a.headers['content-type']);
+      expect(b.body).toBe(a.body);
+      statuses.add(a.statusCode);
+    }
+    expect([...statuses].sort()).toEqual([200, 400, 422]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The limits of the app's own config apply in the worker too.
+    const limited = await makeApp({ env: { COMPUTE_PARSE_MIN_BYTES: '64', MAX_EXAMPLES: '2' }, services: { compute: pool } });
+    const res = await limited.inject({ method: 'POST', url: '/v1/gradient', headers: json, payload: JSON.stringify(medium) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ type: expect.stringMatching(/limit-exceeded$/), limit: 'maxExamples', max: 2, errors: [{ path: '/examples' }] });
+    await limited.close();
+    await inline.close();
+    await pooled.close();
+  });
+
+  it('parses a large body of any other route in a worker, with the same refusals and pointers', async () => {
     const inline = await makeApp();
     const pooled = await makeApp({ env: { COMPUTE_PARSE_MIN_BYTES: '64' }, services: { compute: pool } });
     const json = { 'content-type': 'application/json' };
     const payloads = [
-      JSON.stringify(mediumRequest()), // parsed in a worker: above 64 bytes
-      JSON.stringify(chain), // also above
-      '{"network":{"layers":[]}}', // below: parsed here
+      JSON.stringify({ ...chain, epsilon: 1e-6 }),
+      `{"network": {"layers": [${' '.repeat(100)}`,
+      `{"network": {"layers": [], "__proto__": {"polluted": true}}, "examples": [] ${' '.repeat(64)}}`,
+      JSON.stringify({ ...chain, examples: [{ input: ['0.5'], target: [0] }] }),
     ];
     for (const payload of payloads) {
-      const a = await inline.inject({ method: 'POST', url: '/v1/gradient', headers: json, payload });
-      const b = await pooled.inject({ method: 'POST', url: '/v1/gradient', headers: json, payload });
+      const a = await inline.inject({ method: 'POST', url: '/v1/gradient/check', headers: json, payload });
+      const b = await pooled.inject({ method: 'POST', url: '/v1/gradient/check', headers: json, payload });
       expect(b.statusCode).toBe(a.statusCode);
       expect(b.body).toBe(a.body);
     }
-    const refusals: [string, number, string, string?][] = [
-      [`{"network": {"layers": [${' '.repeat(100)}`, 400, 'malformed-json'],
-      [`{"network": {"layers": [], "__proto__": {"polluted": true}}, "examples": [] ${' '.repeat(64)}}`, 400, 'malformed-json'],
-      [`{"network": {"layers": [], "constructor": {"prototype": {"polluted": true}}}, "examples": [] ${' '.repeat(64)}}`, 400, 'malformed-json'],
-      [JSON.stringify({ ...chain, examples: [{ input: ['0.5'], target: [0] }] }), 400, 'invalid-request', '/examples/0/input/0'],
-    ];
-    for (const [payload, status, type, pointer] of refusals) {
-      expect(payload.length).toBeGreaterThan(64);
-      const res = await pooled.inject({ method: 'POST', url: '/v1/gradient', headers: json, payload });
-      expect(res.statusCode).toBe(status);
-      expect(res.json().type).toBe(`https://gradient-service.dev/problems/${type}`);
-      if (pointer) expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(pointer);
-    }
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     await inline.close();
     await pooled.close();
   });
