@@ -134,6 +134,18 @@ async function computeOnly(py: string | undefined): Promise<void> {
       const pms = median(ts.slice(5));
       say(`| ${name} | ${(flop / 1e9).toFixed(3)} | ${kernel} | ${threads} (pool) | ${pms.toFixed(2)} | ${(flop / pms / 1e6).toFixed(2)} |`);
     }
+    // Throughput: two whole batches at once on two workers (two requests, as the service runs them).
+    const pair = createComputePool({ threads: 2 });
+    const whole = { kind: 'backpropPart' as const, args: { net, batch, first: 0, last: batch.count, options } };
+    const pairTimes: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      await Promise.all([pair.runCompute(whole), pair.runCompute(whole)]);
+      pairTimes.push(performance.now() - t);
+    }
+    await pair.close();
+    const pairMs = median(pairTimes.slice(5));
+    say(`| ${name} | 2 × ${(flop / 1e9).toFixed(3)} | ${kernel} | 2 (pool, two batches at once) | ${pairMs.toFixed(2)} | ${((2 * flop) / pairMs / 1e6).toFixed(2)} |`);
     if (py) {
       try {
         const out = JSON.parse(execFileSync('taskset', ['-c', '0', py, join(root, 'bench/numpy_reference.py'), file], { env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } }).toString());

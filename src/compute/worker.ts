@@ -30,7 +30,7 @@ function moved(value: unknown, buffers: ArrayBufferLike[]): unknown {
 function buffersOf(value: unknown, out: ArrayBufferLike[] = [], depth = 0): ArrayBufferLike[] {
   if (ArrayBuffer.isView(value)) {
     if (!out.includes(value.buffer)) out.push(value.buffer);
-  } else if (value && typeof value === 'object' && depth < 4) {
+  } else if (value && typeof value === 'object' && depth < 6) {
     for (const v of Object.values(value)) buffersOf(v, out, depth + 1);
   }
   return out;

@@ -67,6 +67,11 @@ export function backpropPart(net: DenseNetwork, batch: Batch, first: number, las
   };
 }
 
+/** sum[k] += x[k]: one monomorphic loop (in a closure per layer it ran ~5× slower). */
+function addInto(sum: Float64Array, x: Float64Array): void {
+  for (let k = 0; k < x.length; k++) sum[k] += x[k];
+}
+
 function concat(pieces: Float64Array[]): Float64Array {
   if (pieces.length === 1) return pieces[0];
   const out = new Float64Array(pieces.reduce((n, p) => n + p.length, 0));
@@ -85,12 +90,10 @@ export function mergeParts(net: DenseNetwork, batch: Batch, parts: BackpropPart[
   const gradient = zeroGradient(net);
   for (const part of parts) {
     for (const chunk of part.chunkGradients) {
-      gradient.layers.forEach((g, i) => {
-        const w = chunk.layers[i].weights;
-        const b = chunk.layers[i].biases;
-        for (let k = 0; k < w.length; k++) g.weights[k] += w[k];
-        for (let k = 0; k < b.length; k++) g.biases[k] += b[k];
-      });
+      for (let i = 0; i < L; i++) {
+        addInto(gradient.layers[i].weights, chunk.layers[i].weights);
+        addInto(gradient.layers[i].biases, chunk.layers[i].biases);
+      }
     }
   }
   if (options.reduction === 'mean') {
