@@ -51,11 +51,24 @@ function decodeOne(value: { f64: unknown; shape: unknown }, at: string): number[
   return out;
 }
 
+/** Parsed values known to hold no f64 object (noteJsonText): decoding them skips the walk. */
+const withoutF64 = new WeakSet<object>();
+
+/**
+ * Tells the decoder the text a value was parsed from. A text without the characters f64 holds no
+ * f64 key (nor one written with \u escapes, when it has none): the value is then never walked,
+ * which is most of the decoding cost of a small request.
+ */
+export function noteJsonText(value: unknown, text: string): void {
+  if (value !== null && typeof value === 'object' && !text.includes('f64') && !text.includes('\\u')) withoutF64.add(value);
+}
+
 /**
  * Replaces, in place, every { f64, shape } object in a parsed JSON value by its nested number
  * arrays. Returns the decoding errors (none: the value is plain JSON numbers now).
  */
 export function decodeF64InPlace(root: unknown): DecodeError[] {
+  if (root !== null && typeof root === 'object' && withoutF64.has(root)) return [];
   const errors: DecodeError[] = [];
   const visit = (value: unknown, at: string, depth = 0): unknown => {
     // No array of the contract sits deeper than this; hostile nesting must not exhaust the stack.
