@@ -7,20 +7,12 @@ import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../helpers/app.js';
+import { within } from '../helpers/wait-for.js';
 import { type StoreHarness, bitsOf, storeHarnesses, xor } from '../helpers/sessions.js';
 
 const PROBLEM = 'https://gradient-service.dev/problems/';
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-/** `promise`, or a failure naming what did not happen within `ms`. */
-async function within<T>(ms: number, promise: Promise<T>, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(what())), ms); });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** XOR with momentum and shuffled mini-batches: every step depends on all the state before it. */

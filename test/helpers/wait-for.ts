@@ -11,3 +11,14 @@ export async function waitFor(url: string, timeoutMs: number, output: () => stri
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** `promise`, or a failure naming what did not happen within `ms` (instead of a silent test timeout). */
+export async function within<T>(ms: number, promise: Promise<T>, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what()}`)), ms); });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createComputePool } from '../../src/compute/pool.js';
 import { makeApp, listen } from '../helpers/app.js';
+import { within } from '../helpers/wait-for.js';
 import { chain } from '../helpers/lesson.js';
 import { PROBLEM_BASE } from '../../src/errors.js';
 import { contextOf } from '../../src/http/operation-route.js';
@@ -122,6 +123,44 @@ describe('handler timeout', () => {
     await app.close();
   });
 
+  // One timer serves every request (timeout.ts): it waits for the oldest deadline, so a later
+  // request's deadline must still fire after an earlier request has finished and left.
+  it('times each request from its own start, whatever the requests before it did', async () => {
+    const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '200' } });
+    const signals: Record<string, boolean> = {};
+    app.get('/v1/slow-test', async (request, reply) => {
+      const { ms, name } = request.query as { ms: string; name: string };
+      const ctx = contextOf(request, reply);
+      const early = ctx.signal; // made before the deadline: aborted when it passes
+      await new Promise((r) => setTimeout(r, Number(ms)));
+      signals[name] = early.aborted;
+      return { late: true };
+    });
+    await app.ready();
+    const base = await listen(app);
+    const get = async (name: string, ms: number) => {
+      const started = performance.now();
+      const res = await fetch(`${base}/v1/slow-test?name=${name}&ms=${ms}`);
+      return { status: res.status, elapsed: performance.now() - started };
+    };
+    const quick = get('quick', 10);
+    await new Promise((r) => setTimeout(r, 100));
+    const slow = get('slow', 600); // its deadline comes 100 ms after the quick one's would have
+    expect((await quick).status).toBe(200);
+    const late = await slow;
+    expect(late.status).toBe(503);
+    expect(late.elapsed).toBeGreaterThanOrEqual(190);
+    expect(late.elapsed).toBeLessThan(500);
+    // After a quiet spell, with no timer armed, a lone slow request still gets its 503.
+    await new Promise((r) => setTimeout(r, 300));
+    const lone = await get('lone', 600);
+    expect(lone.status).toBe(503);
+    expect(lone.elapsed).toBeLessThan(500);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(signals).toEqual({ quick: false, slow: true, lone: true });
+    await app.close();
+  });
+
   it('a session step past the timeout → 503, nothing committed, and /healthz answers meanwhile (training yields)', async () => {
     const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '300' } });
     const base = await listen(app);
@@ -156,25 +195,27 @@ describe('handler timeout', () => {
     // The timeout: a third of the computation's own time in this pool, measured warm.
     const free = await makeApp({ services: { compute } });
     const freeBase = await listen(free);
-    expect((await post(freeBase)).status).toBe(200);
+    // Each body read to its end: a response left unread holds its connection, and close() waits for it.
+    const complete = async (base: string) => { const res = await post(base); await res.arrayBuffer(); return res.status; };
+    expect(await within(20_000, complete(freeBase), () => 'first request to the app without a timeout')).toBe(200);
     const warm = performance.now();
-    expect((await post(freeBase)).status).toBe(200);
+    expect(await within(20_000, complete(freeBase), () => 'second request to the app without a timeout')).toBe(200);
     const timeout = Math.max(30, Math.floor((performance.now() - warm) / 3));
-    await free.close();
+    await within(10_000, free.close(), () => 'closing the app without a timeout');
     const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: String(timeout) }, services: { compute } });
     app.addHook('onClose', async () => { await compute.close(); });
     const base = await listen(app);
     const heavy = post(base);
     await new Promise((r) => setTimeout(r, timeout / 3));
     const started = performance.now();
-    const health = await fetch(`${base}/healthz`);
+    const health = await within(10_000, fetch(`${base}/healthz`), () => '/healthz during the computation');
     expect(health.status).toBe(200);
     // Well before the computation's end (seconds on the event loop); loose for a loaded machine.
     expect(performance.now() - started).toBeLessThan(250);
-    const res = await heavy;
+    const res = await within(20_000, heavy, () => `the 503 after ${timeout} ms`);
     expect(res.status).toBe(503);
     expect((await res.json()).type).toBe(`${PROBLEM_BASE}service-unavailable`);
-    await app.close();
+    await within(10_000, app.close(), () => 'closing the app and its pool');
   });
 });
 
