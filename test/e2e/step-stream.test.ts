@@ -13,8 +13,6 @@ import { type StoreHarness, bitsOf, storeHarnesses, xor } from '../helpers/sessi
 const PROBLEM = 'https://gradient-service.dev/problems/';
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-}
-
 /** XOR with momentum and shuffled mini-batches: every step depends on all the state before it. */
 const xorSession = { ...xor, optimizer: { type: 'sgd', learningRate: 0.8, momentum: 0.5 }, batchSize: 3, seed: 7 };
 
