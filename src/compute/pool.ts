@@ -1,11 +1,11 @@
 // The compute pool: worker threads (piscina) for requests too costly to run on the event loop.
 // A service (src/services.ts): server.ts creates it, passes it to buildApp and closes it on
 // shutdown; tests build apps with and without it.
-import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ServiceError } from '../errors.js';
+import { usableCpus } from './cpus.js';
 import type { BackpropOptions, BackpropResult } from '../core/backprop.js';
 import { type KernelName, activeKernel } from '../core/dense-kernel.js';
 import { mergeParts, partition } from '../core/backprop-split.js';
@@ -13,7 +13,7 @@ import type { Batch, DenseNetwork } from '../core/network.js';
 import type { ComputeTask, FailedTask, TaskKind, TaskResult } from './tasks.js';
 
 export interface ComputePoolOptions {
-  /** Worker threads; default: the CPUs this process may run on. */
+  /** Worker threads; default: the CPUs this process may use (cpus.ts: affinity and cgroup quota). */
   threads?: number;
   /** A task still running after this many milliseconds is stopped (its worker is replaced). */
   timeoutMs?: number;
@@ -43,7 +43,7 @@ function isFailed(value: unknown): value is FailedTask {
 }
 
 export function createComputePool(options: ComputePoolOptions = {}): ComputePool {
-  const threads = Math.max(1, options.threads ?? availableParallelism());
+  const threads = Math.max(1, options.threads ?? usableCpus());
   const timeoutMs = options.timeoutMs ?? 60_000;
   const workerData = { kernel: options.kernel ?? activeKernel() };
   const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
@@ -70,7 +70,7 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
     }
     if (isFailed(result)) {
       const f = result.failed;
-      throw new ServiceError(f.code, f.detail, { errors: f.errors, extensions: f.extensions });
+      throw new ServiceError(f.code, f.detail, { errors: f.errors, retryAfter: f.retryAfter, extensions: f.extensions });
     }
     return result as TaskResult<K>;
   }

@@ -25,7 +25,7 @@ export interface OperationArgs { operation: OffloadableName; bytes: Uint8Array; 
 export interface PartArgs { net: DenseNetwork; batch: Batch; first: number; last: number; options: BackpropOptions }
 
 /** A ServiceError as data: errors thrown in a worker lose their class on the way back. */
-export interface FailedTask { failed: { code: ServiceError['code']; detail: string; errors?: ServiceError['errors']; extensions: Record<string, unknown> } }
+export interface FailedTask { failed: { code: ServiceError['code']; detail: string; errors?: ServiceError['errors']; retryAfter?: number; extensions: Record<string, unknown> } }
 
 /** The bytes of JSON.stringify(value), numbers written in bulk (json-bytes.ts), in a buffer of their own (transferable). */
 const utf8 = jsonBytes;
@@ -90,5 +90,5 @@ export function runTask<K extends TaskKind>(task: ComputeTask<K>): TaskResult<K>
 }
 
 export function failedTask(error: ServiceError): FailedTask {
-  return { failed: { code: error.code, detail: error.message, errors: error.errors, extensions: error.extensions } };
+  return { failed: { code: error.code, detail: error.message, errors: error.errors, retryAfter: error.retryAfter, extensions: error.extensions } };
 }

@@ -5,14 +5,16 @@ import { isServiceError } from '../errors.js';
 import { type ComputeTask, failedTask, runTask } from './tasks.js';
 
 import { Piscina } from 'piscina';
-import { availableParallelism, setPriority } from 'node:os';
+import { setPriority } from 'node:os';
+import { usableCpus } from './cpus.js';
 
 // Workers yield the CPU to the event loop: on Linux, priority 0 ("this process") means this
 // thread only, so a busy worker at nice 10 no longer delays /healthz or a small request on the
 // main thread by a scheduler slice, and still gets every cycle the main thread leaves idle.
-// Not on a single CPU: there V8's own helper threads (GC marking, at nice 0) and the event loop
-// share the one core with the worker, and a task at nice 10 was measured waiting 0.5–2 s for it.
-if (availableParallelism() > 1) {
+// Not on a single CPU (affinity or cgroup quota): there V8's own helper threads (GC marking, at
+// nice 0) and the event loop share the one core with the worker, and a task at nice 10 was
+// measured waiting 0.5–2 s for it.
+if (usableCpus() > 1) {
   try {
     setPriority(0, 10);
   } catch { /* not permitted here: run at the process's priority */ }
@@ -27,10 +29,10 @@ function moved(value: unknown, buffers: ArrayBufferLike[]): unknown {
   return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: value } as never);
 }
 
-function buffersOf(value: unknown, out: ArrayBufferLike[] = [], depth = 0): ArrayBufferLike[] {
-  if (ArrayBuffer.isView(value)) {
-    if (!out.includes(value.buffer)) out.push(value.buffer);
-  } else if (value && typeof value === 'object' && depth < 6) {
+/** The buffers of the typed arrays in a result, each once, down to the per-chunk gradients (depth 6). */
+function buffersOf(value: unknown, out = new Set<ArrayBufferLike>(), depth = 0): Set<ArrayBufferLike> {
+  if (ArrayBuffer.isView(value)) out.add(value.buffer);
+  else if (value && typeof value === 'object' && depth < 6) {
     for (const v of Object.values(value)) buffersOf(v, out, depth + 1);
   }
   return out;
@@ -39,7 +41,7 @@ function buffersOf(value: unknown, out: ArrayBufferLike[] = [], depth = 0): Arra
 export default async function run(task: ComputeTask): Promise<unknown> {
   try {
     const result = await runTask(task);
-    return moved(result, buffersOf(result));
+    return moved(result, [...buffersOf(result)]);
   } catch (error) {
     if (isServiceError(error)) return failedTask(error);
     throw error;

@@ -23,6 +23,8 @@ export interface ByteOutput {
   numbers(a: Float64Array | readonly number[]): void;
   /** A copy of the output with its own ArrayBuffer (transferable), and the buffer let go. */
   finish(): Uint8Array;
+  /** Lets a grown buffer go (after finish, or after a failure). */
+  release(): void;
 }
 
 interface F64JsonExports {
@@ -41,6 +43,16 @@ const NUMBER_BYTES = 26;
 const NUMBER_ROOM = 48;
 /** Memory an instance keeps between calls (a large response grows it; the next call starts afresh). */
 export const F64_JSON_KEEP_BYTES = 64 * 1024 * 1024;
+/**
+ * The longest output: V8's longest string (2²⁹ − 24 characters), past which JSON.stringify
+ * throws. Past it this throws the same RangeError (a 500, as before), instead of growing towards
+ * 4 GiB and answering a response no client wants.
+ */
+export const MAX_JSON_BYTES = 2 ** 29 - 24;
+
+function checkLength(out: ByteOutput, maxBytes: number): void {
+  if (out.pos - out.start > maxBytes) throw new RangeError('Invalid string length: the JSON text would exceed V8\'s longest string');
+}
 
 /** dist/wasm/f64-json.wasm, from dist/src/encoding/ (built) or from src/encoding/ (vitest on sources). */
 function wasmFile(): string {
@@ -59,7 +71,7 @@ export function loadF64JsonModule(): WebAssembly.Module | null {
 }
 
 /** A factory of outputs in instances of `module` (one instance reused while it stays small). */
-export function wasmOutputs(module: WebAssembly.Module, keepBytes = F64_JSON_KEEP_BYTES): () => ByteOutput {
+export function wasmOutputs(module: WebAssembly.Module, keepBytes = F64_JSON_KEEP_BYTES, maxBytes = MAX_JSON_BYTES): () => ByteOutput {
   let kernel: F64JsonExports | null = null;
   let input = 0; // byte offset of the CHUNK float64 of input
   let output = 0; // byte offset of the output
@@ -80,6 +92,7 @@ export function wasmOutputs(module: WebAssembly.Module, keepBytes = F64_JSON_KEE
         const need = out.pos + n;
         const have = k.memory.buffer.byteLength;
         if (need <= have) return;
+        checkLength(out, maxBytes);
         // At least double: amortized O(1) a byte. A wasm32 memory stops at 4 GiB (grow throws).
         k.memory.grow(Math.ceil(Math.max(need - have, have) / 65536));
         out.bytes = new Uint8Array(k.memory.buffer);
@@ -101,8 +114,11 @@ export function wasmOutputs(module: WebAssembly.Module, keepBytes = F64_JSON_KEE
       },
       finish() {
         const result = out.bytes.slice(out.start, out.pos);
-        if (k.memory.buffer.byteLength > keepBytes) kernel = null;
+        out.release();
         return result;
+      },
+      release() {
+        if (k.memory.buffer.byteLength > keepBytes && kernel === k) kernel = null;
       },
     };
     return out;
@@ -110,13 +126,14 @@ export function wasmOutputs(module: WebAssembly.Module, keepBytes = F64_JSON_KEE
 }
 
 /** An output in a JS buffer that doubles as it fills, numbers by String(x). */
-export function jsOutput(initialBytes = 64 * 1024): ByteOutput {
+export function jsOutput(initialBytes = 64 * 1024, maxBytes = MAX_JSON_BYTES): ByteOutput {
   const out: ByteOutput = {
     bytes: new Uint8Array(initialBytes),
     start: 0,
     pos: 0,
     reserve(n) {
       if (out.pos + n <= out.bytes.length) return;
+      checkLength(out, maxBytes);
       const grown = new Uint8Array(Math.max(out.pos + n, out.bytes.length * 2));
       grown.set(out.bytes.subarray(0, out.pos));
       out.bytes = grown;
@@ -141,6 +158,7 @@ export function jsOutput(initialBytes = 64 * 1024): ByteOutput {
     finish() {
       return out.bytes.slice(out.start, out.pos);
     },
+    release() {},
   };
   return out;
 }

@@ -12,7 +12,7 @@
 // TypeError on cycles and on BigInt. Differences: no replacer, no indentation; other typed arrays
 // are written as JSON.stringify writes them (objects with index keys); a value with no JSON text
 // at the top (undefined, a function, a symbol, where JSON.stringify returns undefined) throws.
-import { type ByteOutput, jsOutput, loadF64JsonModule, wasmOutputs } from './byte-output.js';
+import { type ByteOutput, F64_JSON_KEEP_BYTES, MAX_JSON_BYTES, jsOutput, loadF64JsonModule, wasmOutputs } from './byte-output.js';
 
 /** Serializes a value to the bytes of its JSON text (see the file comment). */
 export type JsonBytes = (value: unknown) => Uint8Array;
@@ -172,21 +172,23 @@ function putObject(out: ByteOutput, object: Record<string, unknown>, stack: obje
 
 /**
  * A JsonBytes whose Float64Array numbers are written by instances of `module` (compiled from
- * assembly/f64-json.ts), or by String(x) when module is null: the same bytes either way.
+ * assembly/f64-json.ts), or by String(x) when module is null: the same bytes either way. Past
+ * maxBytes of output it throws a RangeError, as JSON.stringify does past V8's longest string.
  */
-export function createJsonBytes(module: WebAssembly.Module | null): JsonBytes {
-  const open = module ? wasmOutputs(module) : null;
+export function createJsonBytes(module: WebAssembly.Module | null, maxBytes = MAX_JSON_BYTES): JsonBytes {
+  const open = module ? wasmOutputs(module, F64_JSON_KEEP_BYTES, maxBytes) : null;
   let busy = false; // a toJSON that calls jsonBytes gets an output of its own
   return function jsonBytes(value) {
     const root = resolve(value, '');
     if (hasNoText(root)) throw new TypeError('jsonBytes: the value has no JSON text (undefined, a function or a symbol)');
     const nested = busy || open === null;
-    const out = nested ? jsOutput() : open();
+    const out = nested ? jsOutput(undefined, maxBytes) : open();
     busy = true;
     try {
       putValue(out, root, []);
       return out.finish();
     } finally {
+      out.release();
       if (!nested) busy = false;
     }
   };

@@ -1,8 +1,11 @@
 // JSON request bodies (REST; /rpc has its own parser), with fastify's checks (safe-json.ts).
-// A small body is parsed here. A large one (COMPUTE_PARSE_MIN_BYTES, 1 MiB by default) is parsed
-// in the compute pool: JSON.parse of a 2.8 MB body holds the event loop for tens of milliseconds, deserializing the
-// worker's result about a third of that. Its later phases (validation, handler) then start on
-// turns of their own, so /healthz and small requests get in between.
+// A small body is parsed here. A large one (COMPUTE_PARSE_MIN_BYTES, 1 MiB by default) goes to
+// the compute pool, since JSON.parse of a 2.8 MB body holds the event loop for tens of ms:
+// - to /v1/forward and /v1/gradient (offloadable operations) it is not parsed here at all: it
+//   stays bytes (UnparsedJson), its schema check is deferred (deferringUnparsed), and the handler
+//   sends it to a worker that parses, validates, runs and serializes it (tasks.ts operationJson);
+// - to any other route a worker parses it, and validation and the handler then start on turns
+//   of their own, so /healthz and small requests get in between.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComputePool } from '../compute/pool.js';
 import { UnparsedJson } from '../compute/raw-json.js';

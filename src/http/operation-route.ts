@@ -83,11 +83,14 @@ function inWorker(op: Operation) {
   return {
     name: op.name,
     run: async (body: UnparsedJson, ctx: OperationContext) => new RawJson(await ctx.services.compute!.runCompute(
-      { kind: 'operationJson', args: { operation: op.name as OffloadableName, bytes: body.bytes, config: ctx.config } }, ctx.signal)),
+      // The worker needs the limits, not the secrets: API keys stay on this thread.
+      { kind: 'operationJson', args: { operation: op.name as OffloadableName, bytes: body.bytes, config: { ...ctx.config, apiKeys: [] } } }, ctx.signal)),
   };
 }
 
 export function mountOperation(app: FastifyInstance, op: Operation, options: RouteOptions): void {
+  // Run whole in a worker, the body is all the params: a path parameter would be lost.
+  if (op.offloadable && options.params) throw new Error(`${op.name}: an offloadable operation takes no path parameters`);
   const status = options.status ?? 200;
   const hasBody = options.method === 'POST';
   const headers = options.headers || options.requestHeaders?.length

@@ -283,15 +283,16 @@ describe.each(storeHarnesses)('sessions on the %s store', (_name, makeHarness) =
 
     it('the same key while the first request still runs → 409 conflict with Retry-After', async () => {
       const { id } = await createSession(a, xor);
-      const first = post(a, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
-      await new Promise((r) => setTimeout(r, 50));
-      const second = await post(b, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      const first = post(a, `/v1/sessions/${id}/steps`, { steps: 100_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      // 100,000 steps (the most a request may ask): long enough on a fast machine to be still running.
+      await new Promise((r) => setTimeout(r, 10));
+      const second = await post(b, `/v1/sessions/${id}/steps`, { steps: 100_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
       expectProblem(second, 409, 'conflict');
       expect(second.headers['retry-after']).toBe('1');
       expect((await first).statusCode).toBe(200);
-      const replay = await post(b, `/v1/sessions/${id}/steps`, { steps: 20_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
+      const replay = await post(b, `/v1/sessions/${id}/steps`, { steps: 100_000, includeNetwork: false }, { 'idempotency-key': 'slow' });
       expect(replay.headers['idempotent-replayed']).toBe('true');
-      expect((await get(a, `/v1/sessions/${id}`)).json().step).toBe(20_000);
+      expect((await get(a, `/v1/sessions/${id}`)).json().step).toBe(100_000);
     });
 
     it('a request that failed frees its key for a corrected retry', async () => {

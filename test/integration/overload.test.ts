@@ -123,8 +123,8 @@ describe('handler timeout', () => {
     await app.close();
   });
 
-  // One timer serves every request (timeout.ts): it waits for the oldest deadline, so a later
-  // request's deadline must still fire after an earlier request has finished and left.
+  // Deadlines are per request: a later request's must fire after an earlier one has finished
+  // and left (a guard for any change that shares timers between requests).
   it('times each request from its own start, whatever the requests before it did', async () => {
     const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '200' } });
     const signals: Record<string, boolean> = {};

@@ -120,4 +120,15 @@ describe('jsonBytes', () => {
     js.number(0.1);
     expect(Buffer.from(js.finish()).toString()).toBe('1,0,null0.1');
   });
+
+  // JSON.stringify throws past V8's longest string; jsonBytes does too (at maxBytes), and the
+  // next call, with its instance reset, writes correctly.
+  it.each([['WebAssembly', loadF64JsonModule()], ['JS', null]] as const)('throws a RangeError past maxBytes (%s), then writes the next value', (_, module) => {
+    const limited = createJsonBytes(module, 100_000);
+    const big = { rows: Array.from({ length: 100 }, (_r, i) => Float64Array.from({ length: 200 }, (_v, j) => Math.sin(i * 200 + j))) };
+    expect(JSON.stringify({ rows: big.rows.map((r) => Array.from(r)) }).length).toBeGreaterThan(200_000);
+    expect(() => limited(big)).toThrow(RangeError);
+    const small = { a: Float64Array.of(0.1, 1e21, 5e-324) };
+    expect(Buffer.from(limited(small)).toString()).toBe('{"a":[0.1,1e+21,5e-324]}');
+  });
 });
