@@ -43,4 +43,4 @@ LABEL org.opencontainers.image.title="gradient-service" \
       org.opencontainers.image.created="${CREATED}"
 # Exec form: node is PID 1 and receives SIGTERM itself (close-with-grace drains in-flight requests).
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "--initial-old-space-size=128", "dist/src/server.js"]
