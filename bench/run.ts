@@ -54,9 +54,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The arguments `npm start` gives node (its heap flag included), the script's path made absolute. */
+function startArguments(): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).slice(1).map((arg) => (arg.startsWith('dist/') ? join(root, arg) : arg));
+}
+
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'dist/src/server.js')], {
+  const child = spawn(process.execPath, startArguments(), {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -7,7 +7,7 @@ import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
 import { jsonBytes } from '../encoding/json-bytes.js';
-import { parseJsonSafely } from '../encoding/safe-json.js';
+import { parseJsonBody } from '../encoding/safe-json.js';
 import type { Config } from '../config.js';
 import { ServiceError } from '../errors.js';
 import { forward, gradient } from '../operations/compute.js';
@@ -31,9 +31,9 @@ export interface FailedTask { failed: { code: ServiceError['code']; detail: stri
 const utf8 = jsonBytes;
 
 /** A JSON body parsed with fastify's checks (safe-json.ts: no __proto__, no constructor.prototype). */
-function parseJsonBody(a: { bytes: Uint8Array }): unknown {
+function parseBody(a: { bytes: Uint8Array }): unknown {
   try {
-    return parseJsonSafely(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('utf8'));
+    return parseJsonBody(a.bytes);
   } catch {
     throw new ServiceError('malformed-json', 'The body is not valid JSON.');
   }
@@ -52,7 +52,7 @@ function workerContext(config: Config): OperationContext {
 /** A whole REST request to an offloadable operation: the door's parse, validation and run, here. */
 async function operationJson(a: OperationArgs): Promise<Uint8Array> {
   const op = offloadable[a.operation];
-  const params = parseJsonBody(a);
+  const params = parseBody(a);
   assertValid(op.body, params);
   return utf8(await op.run(params as never, workerContext(a.config)));
 }
@@ -62,7 +62,7 @@ const viewsUnlessF64 = (encoding: Encoding | undefined): ArrayForm => (encoding 
 
 export const tasks = {
   /** A large request body, parsed here so that the event loop only deserializes the result. */
-  parseJson: parseJsonBody,
+  parseJson: parseBody,
   /** A large request to forward or gradient, from its body's bytes to its response's. */
   operationJson,
   /** The whole POST /v1/gradient response body, serialized. */

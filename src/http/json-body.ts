@@ -9,8 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComputePool } from '../compute/pool.js';
 import { UnparsedJson } from '../compute/raw-json.js';
-import { noteJsonText } from '../encoding/f64.js';
-import { parseJsonSafely } from '../encoding/safe-json.js';
+import { parseJsonBody } from '../encoding/safe-json.js';
 import { ServiceError } from '../errors.js';
 
 declare module 'fastify' {
@@ -42,10 +41,7 @@ export function registerJsonBodyParser(app: FastifyInstance, pool: ComputePool |
 function parseHere(bytes: Buffer): [ServiceError | null, unknown] {
   if (bytes.length === 0) return [new ServiceError('malformed-json', 'The body is empty; a JSON document is required.'), undefined];
   try {
-    const text = bytes.toString('utf8');
-    const value = parseJsonSafely(text);
-    noteJsonText(value, text);
-    return [null, value];
+    return [null, parseJsonBody(bytes)];
   } catch {
     return [new ServiceError('malformed-json', 'The body is not valid JSON.'), undefined];
   }
