@@ -53,6 +53,11 @@ const f64Writer: ArrayWriter = {
  */
 export type ArrayForm = Encoding | 'views';
 
+/** The request's encoding, or views where jsonBytes will write the response: never for f64 objects. */
+export function arrayFormOf(encoding: Encoding | undefined, viewsAllowed: boolean): ArrayForm | undefined {
+  return viewsAllowed && encoding !== 'f64' ? 'views' : encoding;
+}
+
 function writerOf(form: ArrayForm): ArrayWriter {
   return form === 'f64' ? f64Writer : form === 'views' ? viewWriter : jsonWriter;
 }

@@ -16,7 +16,7 @@ import type { Services } from '../services.js';
 import { assertValid } from '../validation.js';
 import type { SessionState } from '../sessions/codec.js';
 import { type StepPlan, runSteps } from '../sessions/train.js';
-import { type ArrayForm, type Conventions, type ResolvedInclude, computeForward, computeGradient } from './gradient.js';
+import { type Conventions, type ResolvedInclude, arrayFormOf, computeForward, computeGradient } from './gradient.js';
 
 export interface GradientArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; include: ResolvedInclude; encoding?: Encoding }
 export interface ForwardArgs { net: DenseNetwork; batch: Batch; conventions: Conventions; encoding?: Encoding }
@@ -57,17 +57,14 @@ async function operationJson(a: OperationArgs): Promise<Uint8Array> {
   return utf8(await op.run(params as never, workerContext(a.config)));
 }
 
-/** Number arrays as views into the result (no copy) unless the client asked for f64 objects. */
-const viewsUnlessF64 = (encoding: Encoding | undefined): ArrayForm => (encoding === 'f64' ? 'f64' : 'views');
-
 export const tasks = {
   /** A large request body, parsed here so that the event loop only deserializes the result. */
   parseJson: parseBody,
   /** A large request to forward or gradient, from its body's bytes to its response's. */
   operationJson,
   /** The whole POST /v1/gradient response body, serialized. */
-  gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, viewsUnlessF64(a.encoding))),
-  forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, viewsUnlessF64(a.encoding))),
+  gradientJson: (a: GradientArgs) => utf8(computeGradient(a.net, a.batch, a.conventions, a.include, arrayFormOf(a.encoding, true))),
+  forwardJson: (a: ForwardArgs) => utf8(computeForward(a.net, a.batch, a.conventions, arrayFormOf(a.encoding, true))),
   /** One chunk-aligned share of a batch (backprop-split.ts). */
   backpropPart: (a: PartArgs): BackpropPart => backpropPart(a.net, a.batch, a.first, a.last, a.options),
   /** Session training steps on a copy of the state: the state after them, and the costs. */

@@ -3,27 +3,15 @@
 // the same bits, so the choice changes speed only. The module is compiled once per thread (main
 // and each worker) when this file loads; reading it is the one file access of src/core, kept
 // here because the kernel is code, like the .js files beside it.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadBuiltWasm } from '../wasm.js';
 import { type DotTiles, dotTiles } from './dot-tiles.js';
 import { wasmDotTiles } from './dot-tiles-wasm.js';
 
 export type KernelName = 'js' | 'wasm';
 
-/** dist/wasm/dot-tiles.wasm, from dist/src/core/ (built) or from src/core/ (vitest on sources). */
-function wasmFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? fileURLToPath(new URL('../../dist/wasm/dot-tiles.wasm', import.meta.url))
-    : fileURLToPath(new URL('../../wasm/dot-tiles.wasm', import.meta.url));
-}
-
-/** The compiled kernel module, or null when it was not built or this engine has no WebAssembly SIMD. */
+/** The compiled kernel module, or null when it was not built or this engine has no WebAssembly SIMD (the JS kernel gives the same bits). */
 export function loadKernelModule(): WebAssembly.Module | null {
-  try {
-    return new WebAssembly.Module(readFileSync(wasmFile()));
-  } catch {
-    return null; // the JS kernel gives the same bits
-  }
+  return loadBuiltWasm('dot-tiles.wasm');
 }
 
 const compiled = loadKernelModule();

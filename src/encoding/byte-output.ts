@@ -7,8 +7,7 @@
 // Memory layout of the WebAssembly one, in bytes from heapBase(): CHUNK float64 of input, then the
 // output. An instance whose memory grew past keepBytes is dropped after the call (a memory
 // cannot shrink), and the next call starts a fresh one.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadBuiltWasm } from '../wasm.js';
 
 export interface ByteOutput {
   /** The buffer: the output is bytes[start, pos). Replaced when it grows: read it after reserve(). */
@@ -54,20 +53,9 @@ function checkLength(out: ByteOutput, maxBytes: number): void {
   if (out.pos - out.start > maxBytes) throw new RangeError('Invalid string length: the JSON text would exceed V8\'s longest string');
 }
 
-/** dist/wasm/f64-json.wasm, from dist/src/encoding/ (built) or from src/encoding/ (vitest on sources). */
-function wasmFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? fileURLToPath(new URL('../../dist/wasm/f64-json.wasm', import.meta.url))
-    : fileURLToPath(new URL('../../wasm/f64-json.wasm', import.meta.url));
-}
-
 /** The compiled number writer, or null when it was not built (the JS output gives the same bytes). */
 export function loadF64JsonModule(): WebAssembly.Module | null {
-  try {
-    return new WebAssembly.Module(readFileSync(wasmFile()));
-  } catch {
-    return null;
-  }
+  return loadBuiltWasm('f64-json.wasm');
 }
 
 /** A factory of outputs in instances of `module` (one instance reused while it stays small). */

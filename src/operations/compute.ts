@@ -1,7 +1,6 @@
 // forward and gradient: stateless computations on a network given in the request.
 import { ForwardRequest, ForwardResponse, GradientRequest, GradientResponse } from '../../schemas/compute.js';
-import { type ArrayForm, computeForward, computeGradient, conventionsOf, resolveInclude } from '../compute/gradient.js';
-import type { Encoding } from '../../schemas/common.js';
+import { arrayFormOf, computeForward, computeGradient, conventionsOf, resolveInclude } from '../compute/gradient.js';
 import { checkWorkBudget, prepareComputation } from '../compute/prepare.js';
 import { parameterCount } from '../core/parameters.js';
 import { RawJson } from '../compute/raw-json.js';
@@ -10,11 +9,6 @@ import { defineOperation, type OperationContext } from './operation.js';
 /** Whether a request of this much work (parameters × examples) goes to the worker pool. */
 function offloaded(work: number, ctx: OperationContext): boolean {
   return ctx.services.compute !== undefined && work > ctx.config.compute.inlineMaxWork;
-}
-
-/** The request's encoding, or views into the result where jsonBytes will write it (a worker). */
-function arrayForm(encoding: Encoding | undefined, ctx: OperationContext): ArrayForm | undefined {
-  return ctx.viewsAllowed && encoding !== 'f64' ? 'views' : encoding;
 }
 
 export const forward = defineOperation({
@@ -31,7 +25,7 @@ export const forward = defineOperation({
       const args = { net, batch, conventions: conventionsOf(request), encoding: request.encoding };
       return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal)) as never;
     }
-    return computeForward(net, batch, conventionsOf(request), arrayForm(request.encoding, ctx));
+    return computeForward(net, batch, conventionsOf(request), arrayFormOf(request.encoding, ctx.viewsAllowed === true));
   },
 });
 
@@ -51,6 +45,6 @@ export const gradient = defineOperation({
     if (offloaded(work, ctx)) {
       return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal)) as never;
     }
-    return computeGradient(args.net, args.batch, args.conventions, args.include, arrayForm(args.encoding, ctx));
+    return computeGradient(args.net, args.batch, args.conventions, args.include, arrayFormOf(args.encoding, ctx.viewsAllowed === true));
   },
 });
