@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ServiceError } from '../errors.js';
 import { usableCpus } from './cpus.js';
+import { buffersOf } from './transfer.js';
 import type { BackpropOptions, BackpropResult } from '../core/backprop.js';
 import { type KernelName, activeKernel } from '../core/dense-kernel.js';
 import { mergeParts, partition } from '../core/backprop-split.js';
@@ -21,10 +22,16 @@ export interface ComputePoolOptions {
   kernel?: KernelName;
 }
 
+export interface RunOptions { move?: boolean }
+
 export interface ComputePool {
   readonly threads: number;
-  /** Runs one task of tasks.ts in a worker. Rejects with a ServiceError on abort or timeout. */
-  runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal): Promise<TaskResult<K>>;
+  /**
+   * Runs one task of tasks.ts in a worker. Rejects with a ServiceError on abort or timeout.
+   * `move`: the task's arguments are its own (nothing else holds them): their typed arrays are
+   * moved to the worker, not copied, and are empty here afterwards.
+   */
+  runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal, options?: RunOptions): Promise<TaskResult<K>>;
   /** backprop() of the batch, split over the workers on the fixed chunk partition: the same bits. */
   backprop(net: DenseNetwork, batch: Batch, options: BackpropOptions, signal?: AbortSignal): Promise<BackpropResult>;
   close(): Promise<void>;
@@ -49,14 +56,15 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
   const gate = fifoGate(threads);
 
-  async function runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
+  async function runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal, options?: RunOptions): Promise<TaskResult<K>> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let result: unknown;
     try {
       await gate.enter(both);
       try {
-        result = await piscina.run(task, { signal: both });
+        const transferList = options?.move ? [...buffersOf(task.args, true)] : undefined;
+        result = await piscina.run(task, { signal: both, transferList });
       } finally {
         gate.leave();
       }

@@ -7,6 +7,7 @@ import { type ComputeTask, failedTask, runTask } from './tasks.js';
 import { Piscina } from 'piscina';
 import { setPriority } from 'node:os';
 import { usableCpus } from './cpus.js';
+import { buffersOf } from './transfer.js';
 
 // Workers yield the CPU to the event loop: on Linux, priority 0 ("this process") means this
 // thread only, so a busy worker at nice 10 no longer delays /healthz or a small request on the
@@ -27,15 +28,6 @@ useKernel((Piscina.workerData as { kernel?: KernelName } | undefined)?.kernel ??
 function moved(value: unknown, buffers: ArrayBufferLike[]): unknown {
   if (buffers.length === 0) return value;
   return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: value } as never);
-}
-
-/** The buffers of the typed arrays in a result, each once, down to the per-chunk gradients (depth 6). */
-function buffersOf(value: unknown, out = new Set<ArrayBufferLike>(), depth = 0): Set<ArrayBufferLike> {
-  if (ArrayBuffer.isView(value)) out.add(value.buffer);
-  else if (value && typeof value === 'object' && depth < 6) {
-    for (const v of Object.values(value)) buffersOf(v, out, depth + 1);
-  }
-  return out;
 }
 
 export default async function run(task: ComputeTask): Promise<unknown> {

@@ -53,6 +53,16 @@ function checkLength(out: ByteOutput, maxBytes: number): void {
   if (out.pos - out.start > maxBytes) throw new RangeError('Invalid string length: the JSON text would exceed V8\'s longest string');
 }
 
+/**
+ * The output in a buffer of its own. Not bytes.slice(): TypedArray slice measured 4× slower here
+ * on megabytes (the new buffer is zeroed first, then copied), and a response is copied once.
+ */
+function copyOut(out: ByteOutput): Uint8Array {
+  const copy = Buffer.allocUnsafeSlow(out.pos - out.start); // its own ArrayBuffer: transferable
+  copy.set(out.bytes.subarray(out.start, out.pos));
+  return new Uint8Array(copy.buffer, copy.byteOffset, copy.byteLength);
+}
+
 /** The compiled number writer, or null when it was not built (the JS output gives the same bytes). */
 export function loadF64JsonModule(): WebAssembly.Module | null {
   return loadBuiltWasm('f64-json.wasm');
@@ -101,7 +111,7 @@ export function wasmOutputs(module: WebAssembly.Module, keepBytes = F64_JSON_KEE
         }
       },
       finish() {
-        const result = out.bytes.slice(out.start, out.pos);
+        const result = copyOut(out);
         out.release();
         return result;
       },
@@ -144,7 +154,7 @@ export function jsOutput(initialBytes = 64 * 1024, maxBytes = MAX_JSON_BYTES): B
       out.pos += written - 2;
     },
     finish() {
-      return out.bytes.slice(out.start, out.pos);
+      return copyOut(out);
     },
     release() {},
   };

@@ -28,7 +28,7 @@ export function registerJsonBodyParser(app: FastifyInstance, pool: ComputePool |
     if (bytes.length < inWorkerFrom) return done(...parseHere(bytes));
     if (request.routeOptions.config?.offloadBody) return done(null, new UnparsedJson(bytes));
     large.add(request);
-    pool!.runCompute({ kind: 'parseJson', args: { bytes } }).then((value) => done(null, value), (error: Error) => done(error, undefined));
+    pool!.runCompute({ kind: 'parseJson', args: { bytes } }, undefined, { move: true }).then((value) => done(null, value), (error: Error) => done(error, undefined));
   });
   if (inWorkerFrom === Infinity) return;
   // Callback style: an async hook would cost every request a promise.

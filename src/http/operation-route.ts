@@ -84,7 +84,7 @@ function inWorker(op: Operation) {
     name: op.name,
     run: async (body: UnparsedJson, ctx: OperationContext) => new RawJson(await ctx.services.compute!.runCompute(
       // The worker needs the limits, not the secrets: API keys stay on this thread.
-      { kind: 'operationJson', args: { operation: op.name as OffloadableName, bytes: body.bytes, config: { ...ctx.config, apiKeys: [] } } }, ctx.signal)),
+      { kind: 'operationJson', args: { operation: op.name as OffloadableName, bytes: body.bytes, config: { ...ctx.config, apiKeys: [] } } }, ctx.signal, { move: true })),
   };
 }
 

@@ -23,7 +23,7 @@ export const forward = defineOperation({
     checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
     if (offloaded(work, ctx)) {
       const args = { net, batch, conventions: conventionsOf(request), encoding: request.encoding };
-      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal)) as never;
+      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal, { move: true })) as never;
     }
     return computeForward(net, batch, conventionsOf(request), arrayFormOf(request.encoding, ctx.viewsAllowed === true));
   },
@@ -43,7 +43,7 @@ export const gradient = defineOperation({
     checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
     const args = { net, batch, conventions: conventionsOf(request), include: resolveInclude(request.include), encoding: request.encoding };
     if (offloaded(work, ctx)) {
-      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal)) as never;
+      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal, { move: true })) as never;
     }
     return computeGradient(args.net, args.batch, args.conventions, args.include, arrayFormOf(args.encoding, ctx.viewsAllowed === true));
   },

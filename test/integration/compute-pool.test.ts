@@ -143,6 +143,25 @@ describe('compute pool', () => {
     await pooled.close();
   });
 
+
+  it('moves the arguments of a task that owns them, and never detaches a slice of a shared buffer', async () => {
+    const text = JSON.stringify({ ...chain, padding: 'x'.repeat(8192) });
+    const kept = Buffer.concat([Buffer.from(text)]);
+    expect(await pool.runCompute({ kind: 'parseJson', args: { bytes: kept } })).toEqual(JSON.parse(text));
+    expect(kept.byteLength).toBe(text.length); // copied: the caller did not say it owns them
+
+    const owned = Buffer.concat([Buffer.from(text)]); // as fastify hands over a large body
+    expect(owned.byteLength).toBe(owned.buffer.byteLength);
+    expect(await pool.runCompute({ kind: 'parseJson', args: { bytes: owned } }, undefined, { move: true })).toEqual(JSON.parse(text));
+    expect(owned.byteLength).toBe(0); // moved, not copied
+
+    const small = Buffer.from(JSON.stringify(chain)); // a slice of Node's shared Buffer pool
+    const pooledBuffer = small.buffer;
+    expect(small.byteLength).toBeLessThan(pooledBuffer.byteLength);
+    expect(await pool.runCompute({ kind: 'parseJson', args: { bytes: small } }, undefined, { move: true })).toEqual(chain);
+    expect(small.byteLength).toBeGreaterThan(0);
+    expect(pooledBuffer.byteLength).toBeGreaterThan(0);
+  });
   it('runs tasks in the order they came, also while its one worker is busy', async () => {
     const single = createComputePool({ threads: 1 });
     const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
