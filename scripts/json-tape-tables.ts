@@ -1,6 +1,6 @@
 // The powers of ten of the Eisel–Lemire decimal → float64 conversion (Daniel Lemire, "Number
-// Parsing at a Gigabyte per Second", 2021) that assembly/json-tape.ts multiplies by, as the text of
-// assembly/json-tape-tables.ts. Exact integer arithmetic (BigInt): for −348 ≤ q ≤ 347, 10^q
+// Parsing at a Gigabyte per Second", 2021) that assembly/decimal-to-f64.ts multiplies by, as the
+// text of assembly/json-tape-tables.ts. Exact integer arithmetic (BigInt): for −348 ≤ q ≤ 347, 10^q
 // normalized to 128 bits and truncated (rounded down), i.e. the m with 2^127 ≤ m < 2^128 and
 // m ≤ 10^q · 2^k < m + 1 for some integer k. Each value is stored as two u64, low half first.
 
