@@ -108,8 +108,10 @@ class TapeReader {
     const numbers = this.numbers;
     const from = this.n;
     this.n += count;
-    // new Array(count) then stores: ~4× faster to build than push, as fast to read later. Past
-    // V8's preallocation limit it would make a slow dictionary array: push there.
+    // new Array(count) then stores: ~4× faster to build than push (wide: parse 4.6 against 5.6 ms);
+    // validation and conversion read it as fast as JSON.parse's arrays, ~5% slower than push's
+    // (5.8 against 5.5 ms): a net gain. Past V8's preallocation limit it would make a slow
+    // dictionary array: push there.
     if (count > PREALLOCATE_MAX) {
       const array: number[] = [];
       for (let i = 0; i < count; i++) array.push(numbers[from + i]);
