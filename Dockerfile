@@ -11,7 +11,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-# dist/wasm/ (the SIMD kernel dot-tiles.wasm and the number writer f64-json.wasm, from assembly/), then the TypeScript.
+# dist/wasm/ (from assembly/: the SIMD kernel dot-tiles.wasm, the number writer f64-json.wasm, the
+# JSON parser json-tape.wasm), then the TypeScript.
 RUN npm run build:wasm && npx tsc -p tsconfig.build.json
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime

@@ -1,6 +1,6 @@
 // The WebAssembly modules `npm run build` compiles from assembly/ into dist/wasm/ (the SIMD
-// dense-product kernel, the float64 writer). Each user falls back to JS, with the same results,
-// when its module is missing or does not compile here.
+// dense-product kernel, the float64 writer, the JSON parser). Each user falls back to JS, with
+// the same results, when its module is missing or does not compile here.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

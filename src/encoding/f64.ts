@@ -60,7 +60,12 @@ const withoutF64 = new WeakSet<object>();
  * which is most of the decoding cost of a small request.
  */
 export function noteJsonText(value: unknown, text: string): void {
-  if (value !== null && typeof value === 'object' && !text.includes('f64') && !text.includes('\\u')) withoutF64.add(value);
+  if (!text.includes('f64') && !text.includes('\\u')) noteNoF64Key(value);
+}
+
+/** Tells the decoder a parsed value holds no key "f64" (its parser saw none): it is never walked. */
+export function noteNoF64Key(value: unknown): void {
+  if (value !== null && typeof value === 'object') withoutF64.add(value);
 }
 
 /**
