@@ -54,16 +54,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The arguments `npm start` gives node (its heap flag included), the script's path made absolute. */
-function startArguments(): string[] {
+/** What `npm start` runs: its environment (the malloc tunables) and node's arguments (the heap flag), the script's path made absolute. */
+function startCommand(): { env: Record<string, string>; args: string[] } {
   const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  return start.split(/\s+/).slice(1).map((arg) => (arg.startsWith('dist/') ? join(root, arg) : arg));
+  const words = start.split(/\s+/);
+  const node = words.indexOf('node');
+  const env = Object.fromEntries(words.slice(0, node).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { env, args: words.slice(node + 1).map((arg) => (arg.startsWith('dist/') ? join(root, arg) : arg)) };
 }
 
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, startArguments(), {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
+  const start = startCommand();
+  const child = spawn(process.execPath, start.args, {
+    env: { ...process.env, ...start.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 120; i++) {
