@@ -8,6 +8,7 @@ import { flatten, parameterCount } from '../core/parameters.js';
 import type { ForwardResponse, GradientResponse, Include } from '../../schemas/compute.js';
 import type { Encoding } from '../../schemas/common.js';
 import { encodeMatrix, encodeVector } from '../encoding/f64.js';
+import { JoinedNumbers } from '../encoding/joined-numbers.js';
 import { assertFinite, type Quantity } from './finite.js';
 
 export interface Conventions { cost: CostName; reduction: Reduction }
@@ -181,6 +182,20 @@ function gradientResultQuantities(net: DenseNetwork, result: BackpropResult, inc
   return quantities;
 }
 
+/**
+ * The gradient as one vector (parameters.ts order). As views, the very arrays of the layers
+ * already in the response, in that order: jsonBytes copies their bytes rather than formatting
+ * every number twice.
+ */
+function gradientVector(presented: GradientResponse['gradient'], gradient: Gradient, encoding: ArrayForm): number[] {
+  if (encoding !== 'views') {
+    const flat = flatten(gradient.layers);
+    return writerOf(encoding).row(flat, 0, flat.length);
+  }
+  const parts = presented.layers.flatMap((l) => [...(l.weights as unknown as Float64Array[]), l.biases as unknown as Float64Array]);
+  return new JoinedNumbers(parts) as unknown as number[];
+}
+
 function presentGradientResult(
   net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, result: BackpropResult, encoding: ArrayForm,
 ): GradientResponse {
@@ -210,12 +225,13 @@ function presentGradientResult(
     if (result.exampleGradients) item.gradient = presentGradient(net, result.exampleGradients[e], encoding);
     examples.push(item);
   }
+  const gradient = presentGradient(net, result.gradient, encoding);
   return {
     cost: result.cost,
     conventions,
     parameterCount: parameterCount(net),
-    gradient: presentGradient(net, result.gradient, encoding),
-    ...(include.vector ? { vector: row(flatten(result.gradient.layers), 0, parameterCount(net)) } : {}),
+    gradient,
+    ...(include.vector ? { vector: gradientVector(gradient, result.gradient, encoding) } : {}),
     examples,
   };
 }

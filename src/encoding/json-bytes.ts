@@ -12,10 +12,16 @@
 // TypeError on cycles and on BigInt. Differences: no replacer, no indentation; other typed arrays
 // are written as JSON.stringify writes them (objects with index keys); a value with no JSON text
 // at the top (undefined, a function, a symbol, where JSON.stringify returns undefined) throws.
+// A JoinedNumbers (joined-numbers.ts) is written as its toJSON() array would be, the bytes of
+// parts already written in this call copied rather than formatted again.
+import { JoinedNumbers } from './joined-numbers.js';
 import { type ByteOutput, F64_JSON_KEEP_BYTES, MAX_JSON_BYTES, jsOutput, loadF64JsonModule, wasmOutputs } from './byte-output.js';
 
 /** Serializes a value to the bytes of its JSON text (see the file comment). */
 export type JsonBytes = (value: unknown) => Uint8Array;
+
+/** The output bytes [start, end) of each Float64Array's numbers written by the current call. */
+let written = new Map<Float64Array, [number, number]>();
 
 /** Keys whose `"key":` bytes are kept (the keys of our responses are few and repeat). */
 const KEY_CACHE_SIZE = 4096;
@@ -77,7 +83,7 @@ function putKey(out: ByteOutput, key: string): void {
 
 /** The value JSON.stringify serializes in place of `value` (after toJSON and unwrapping). */
 function resolve(value: unknown, key: string | number): unknown {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'bigint')) return value;
+  if (value === null || (typeof value !== 'object' && typeof value !== 'bigint') || value instanceof JoinedNumbers) return value;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') value = toJSON.call(value, String(key));
   if (typeof value === 'object' && value !== null) {
@@ -117,8 +123,14 @@ function putValue(out: ByteOutput, value: unknown, stack: object[]): void {
   const object = value as object;
   if (object instanceof Float64Array) {
     putByte(out, 0x5b);
+    const start = out.pos;
     out.numbers(object);
+    written.set(object, [start, out.pos]);
     putByte(out, 0x5d);
+    return;
+  }
+  if (object instanceof JoinedNumbers) {
+    putJoined(out, object);
     return;
   }
   if (stack.includes(object)) throw new TypeError('Converting circular structure to JSON');
@@ -126,6 +138,27 @@ function putValue(out: ByteOutput, value: unknown, stack: object[]): void {
   if (Array.isArray(object)) putArray(out, object, stack);
   else putObject(out, object as Record<string, unknown>, stack);
   stack.pop();
+}
+
+/** The parts' numbers as one array: bytes already written copied, the others formatted. */
+function putJoined(out: ByteOutput, joined: JoinedNumbers): void {
+  putByte(out, 0x5b);
+  let first = true;
+  for (const part of joined.parts) {
+    if (part.length === 0) continue;
+    if (!first) putByte(out, COMMA);
+    first = false;
+    const range = written.get(part);
+    if (range === undefined) {
+      out.numbers(part);
+      continue;
+    }
+    const [start, end] = range;
+    out.reserve(end - start);
+    out.bytes.copyWithin(out.pos, start, end);
+    out.pos += end - start;
+  }
+  putByte(out, 0x5d);
 }
 
 /** Whether every element is a number (then the array is written in bulk, like a Float64Array). */
@@ -183,12 +216,15 @@ export function createJsonBytes(module: WebAssembly.Module | null, maxBytes = MA
     if (hasNoText(root)) throw new TypeError('jsonBytes: the value has no JSON text (undefined, a function or a symbol)');
     const nested = busy || open === null;
     const out = nested ? jsOutput(undefined, maxBytes) : open();
+    const outer = written; // a nested call (from a toJSON) has its own output, so its own ranges
+    written = new Map();
     busy = true;
     try {
       putValue(out, root, []);
       return out.finish();
     } finally {
       out.release();
+      written = outer;
       if (!nested) busy = false;
     }
   };

@@ -4,6 +4,7 @@
 // WebAssembly memory. Both the WebAssembly writer and the JS fallback. Needs `npm run build`.
 import { describe, expect, it } from 'vitest';
 import { createJsonBytes, jsonBytes, wasmJsonAvailable, type JsonBytes } from '../../../src/encoding/json-bytes.js';
+import { JoinedNumbers } from '../../../src/encoding/joined-numbers.js';
 import { jsOutput, loadF64JsonModule, wasmOutputs } from '../../../src/encoding/byte-output.js';
 import { mulberry32, normal, type Rng } from '../../../src/core/rng.js';
 
@@ -83,6 +84,23 @@ describe('jsonBytes', () => {
         for (const top of [0, -0, 1e21, 'x', true, null, NaN, [], {}, new Float64Array(0), withToJSON]) {
           expect(Buffer.from(write(top)).equals(reference(top)), String(top)).toBe(true);
         }
+      });
+
+      it('writes JoinedNumbers as one array of its parts, parts written before copied, the others formatted', () => {
+        const rng = mulberry32(11);
+        const flat = Float64Array.from({ length: 500 }, () => randomNumber(rng));
+        const rows = [flat.subarray(0, 200), flat.subarray(200, 201), flat.subarray(201, 201), flat.subarray(201, 450)];
+        const biases = flat.subarray(450);
+        const unwritten = Float64Array.of(0.1, -0, 1e21);
+        const cases = [
+          // The gradient's shape: layers first, then the vector of the same arrays.
+          { gradient: { weights: rows, biases }, vector: new JoinedNumbers([...rows, biases]) },
+          // Parts never written, written after, repeated, empty, and a part written twice.
+          { vector: new JoinedNumbers([unwritten, ...rows, unwritten]), later: rows, again: [biases, biases], joined: new JoinedNumbers([biases, biases]) },
+          { empty: new JoinedNumbers([]), onlyEmpty: new JoinedNumbers([rows[2]]), list: [new JoinedNumbers([rows[1]]), rows[1]] },
+        ];
+        for (const value of cases) expect(Buffer.from(write(value)).toString()).toBe(reference(value).toString());
+        expect(JSON.stringify(new JoinedNumbers([rows[1], biases]))).toBe(JSON.stringify([...rows[1], ...biases]));
       });
 
       it('throws where JSON.stringify throws, and on a top-level value with no JSON text', () => {
