@@ -32,6 +32,12 @@ export interface ComputePool {
    * moved to the worker, not copied, and are empty here afterwards.
    */
   runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal, options?: RunOptions): Promise<TaskResult<K>>;
+  /**
+   * Takes back a response buffer (a result's bytes) once nothing reads it: the response was sent
+   * or abandoned. A later task carries it to a worker, which writes a response into it
+   * (byte-output.ts offerSpare) instead of into fresh memory.
+   */
+  recycle(buffer: ArrayBuffer): void;
   /** backprop() of the batch, split over the workers on the fixed chunk partition: the same bits. */
   backprop(net: DenseNetwork, batch: Batch, options: BackpropOptions, signal?: AbortSignal): Promise<BackpropResult>;
   close(): Promise<void>;
@@ -55,6 +61,7 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   const workerData = { kernel: options.kernel ?? activeKernel() };
   const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
   const gate = fifoGate(threads);
+  const spares: ArrayBuffer[] = [];
 
   async function runCompute<K extends TaskKind>(task: ComputeTask<K>, signal?: AbortSignal, options?: RunOptions): Promise<TaskResult<K>> {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -63,8 +70,10 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
     try {
       await gate.enter(both);
       try {
-        const transferList = options?.move ? [...buffersOf(task.args, true)] : undefined;
-        result = await piscina.run(task, { signal: both, transferList });
+        const transferList = options?.move ? [...buffersOf(task.args, true)] : [];
+        const spare = spares.pop();
+        if (spare) transferList.push(spare);
+        result = await piscina.run(spare ? { ...task, spare } : task, { signal: both, transferList });
       } finally {
         gate.leave();
       }
@@ -86,6 +95,9 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   return {
     threads,
     runCompute,
+    recycle(buffer) {
+      if (buffer.byteLength > 0 && spares.length < 2 * threads) spares.push(buffer);
+    },
     async backprop(net, batch, options, signal) {
       const parts = await Promise.all(partition(batch.count, threads).map(([first, last]) =>
         runCompute({ kind: 'backpropPart', args: { net, batch: slice(batch, net, first, last), first: 0, last: last - first, options } }, signal)

@@ -77,7 +77,12 @@ export const tasks = {
 
 export type Tasks = typeof tasks;
 export type TaskKind = keyof Tasks;
-export interface ComputeTask<K extends TaskKind = TaskKind> { kind: K; args: Parameters<Tasks[K]>[0] }
+export interface ComputeTask<K extends TaskKind = TaskKind> {
+  kind: K;
+  args: Parameters<Tasks[K]>[0];
+  /** A spent response buffer, moved along for the worker to write a response into (pool.ts). */
+  spare?: ArrayBuffer;
+}
 export type TaskResult<K extends TaskKind> = Awaited<ReturnType<Tasks[K]>>;
 
 /** Runs a task here, in this thread (inline, or inside a worker). */

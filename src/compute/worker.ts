@@ -8,6 +8,7 @@ import { Piscina } from 'piscina';
 import { setPriority } from 'node:os';
 import { usableCpus } from './cpus.js';
 import { buffersOf } from './transfer.js';
+import { offerSpare } from '../encoding/byte-output.js';
 
 // Workers yield the CPU to the event loop: on Linux, priority 0 ("this process") means this
 // thread only, so a busy worker at nice 10 no longer delays /healthz or a small request on the
@@ -31,6 +32,7 @@ function moved(value: unknown, buffers: ArrayBufferLike[]): unknown {
 }
 
 export default async function run(task: ComputeTask): Promise<unknown> {
+  if (task.spare) offerSpare(task.spare);
   try {
     const result = await runTask(task);
     return moved(result, [...buffersOf(result)]);

@@ -58,9 +58,35 @@ function checkLength(out: ByteOutput, maxBytes: number): void {
  * on megabytes (the new buffer is zeroed first, then copied), and a response is copied once.
  */
 function copyOut(out: ByteOutput): Uint8Array {
-  const copy = Buffer.allocUnsafeSlow(out.pos - out.start); // its own ArrayBuffer: transferable
+  const length = out.pos - out.start;
+  const spare = takeSpare(length);
+  const copy = spare ? new Uint8Array(spare, 0, length) : Buffer.allocUnsafeSlow(length); // its own ArrayBuffer: transferable
   copy.set(out.bytes.subarray(out.start, out.pos));
   return new Uint8Array(copy.buffer, copy.byteOffset, copy.byteLength);
+}
+
+/** Most spare buffers a thread keeps (a response's bytes that came back, to be written over). */
+const MAX_SPARES = 4;
+const spares: ArrayBuffer[] = [];
+
+/**
+ * Offers a buffer whose bytes nobody reads any more (a sent response, handed back by the pool):
+ * the next output that fits is copied into it, not into fresh memory, whose first touch costs a
+ * page fault every 4 KiB and, on the event loop that adopts it, external-memory garbage collections.
+ */
+export function offerSpare(buffer: ArrayBuffer): void {
+  if (buffer.byteLength === 0) return; // detached
+  if (spares.length === MAX_SPARES) spares.shift();
+  spares.push(buffer);
+}
+
+/** The smallest spare buffer of at least `length` bytes (taken), or undefined. */
+function takeSpare(length: number): ArrayBuffer | undefined {
+  let best = -1;
+  for (let i = 0; i < spares.length; i++) {
+    if (spares[i].byteLength >= length && (best < 0 || spares[i].byteLength < spares[best].byteLength)) best = i;
+  }
+  return best < 0 ? undefined : spares.splice(best, 1)[0];
 }
 
 /** The compiled number writer, or null when it was not built (the JS output gives the same bytes). */

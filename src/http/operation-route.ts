@@ -145,10 +145,22 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
       if (meta.replayed) reply.header('idempotent-replayed', 'true');
       reply.code(meta.status ?? status);
       // Serialized in a worker already: the bytes go out as they are.
-      if (result instanceof RawJson) return reply.type('application/json; charset=utf-8').send(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength));
+      if (result instanceof RawJson) return sendRawJson(request, reply, result);
       return result ?? reply.send();
     },
   });
+}
+
+/**
+ * Bytes a worker serialized, sent as they are. Once the response is over (sent, or the client
+ * gone: 'close' comes after 'finish', when the socket holds no reference to them), the buffer
+ * goes back to the pool for a worker to write a later response into.
+ */
+function sendRawJson(request: FastifyRequest, reply: FastifyReply, result: RawJson): FastifyReply {
+  const { buffer, byteOffset, byteLength } = result.bytes;
+  const pool = request.server.services.compute;
+  if (pool && buffer instanceof ArrayBuffer) reply.raw.once('close', () => pool.recycle(buffer));
+  return reply.type('application/json; charset=utf-8').send(Buffer.from(buffer, byteOffset, byteLength));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJsonBytes, jsonBytes, wasmJsonAvailable, type JsonBytes } from '../../../src/encoding/json-bytes.js';
 import { JoinedNumbers } from '../../../src/encoding/joined-numbers.js';
-import { jsOutput, loadF64JsonModule, wasmOutputs } from '../../../src/encoding/byte-output.js';
+import { jsOutput, loadF64JsonModule, offerSpare, wasmOutputs } from '../../../src/encoding/byte-output.js';
 import { mulberry32, normal, type Rng } from '../../../src/core/rng.js';
 
 /** What jsonBytes must write: JSON.stringify with every Float64Array as Array.from(it). */
@@ -116,6 +116,20 @@ describe('jsonBytes', () => {
       });
     });
   }
+
+  it('writes into a spare buffer offered back when it fits, else into a fresh one', () => {
+    const spare = new ArrayBuffer(64);
+    offerSpare(spare);
+    const small = jsonBytes({ a: Float64Array.of(0.5, -1) });
+    expect(Buffer.from(small).toString()).toBe('{"a":[0.5,-1]}');
+    expect(small.buffer).toBe(spare);
+    const tooSmall = new ArrayBuffer(8);
+    offerSpare(tooSmall);
+    const big = jsonBytes({ a: Float64Array.of(0.1, 0.2, 0.3) });
+    expect(Buffer.from(big).toString()).toBe('{"a":[0.1,0.2,0.3]}');
+    expect(big.buffer).not.toBe(tooSmall);
+    expect(big.buffer.byteLength).toBe(big.length);
+  });
 
   it('survives a toJSON that calls jsonBytes itself', () => {
     const inner = { toJSON: () => Buffer.from(jsonBytes({ f: Float64Array.of(0.1, 0.2) })).toString() };
