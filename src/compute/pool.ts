@@ -24,6 +24,9 @@ export interface ComputePoolOptions {
 
 export interface RunOptions { move?: boolean }
 
+/** Largest response buffer kept for reuse (recycle). */
+const MAX_SPARE_BYTES = 64 * 1024 * 1024;
+
 export interface ComputePool {
   readonly threads: number;
   /**
@@ -96,7 +99,8 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
     threads,
     runCompute,
     recycle(buffer) {
-      if (buffer.byteLength > 0 && spares.length < 2 * threads) spares.push(buffer);
+      // A rare huge response is let go rather than kept for ever.
+      if (buffer.byteLength > 0 && buffer.byteLength <= MAX_SPARE_BYTES && spares.length < 2 * threads) spares.push(buffer);
     },
     async backprop(net, batch, options, signal) {
       const parts = await Promise.all(partition(batch.count, threads).map(([first, last]) =>
