@@ -5,8 +5,9 @@
 //   - otherwise Eisel–Lemire (Daniel Lemire, "Number Parsing at a Gigabyte per Second", 2021;
 //     as Go's strconv/eisel_lemire.go): m times a 128-bit truncated 10^e (json-tape-tables.ts),
 //     which decides the rounding in all but rare cases; it says so when it cannot (NaN here).
-// WebAssembly has no 64 × 64 → 128-bit multiply: umulh builds its high half from 32-bit halves.
+// WebAssembly has no 64 × 64 → 128-bit multiply: umulh (umulh.ts) builds its high half from 32-bit halves.
 import { POW10_128, POW10_MIN_EXP } from './json-tape-tables';
+import { umulh } from './umulh';
 
 /** 10^0 … 10^22: the powers of ten a float64 holds exactly. */
 const POW10_F64: usize = memory.data<f64>([
@@ -27,16 +28,6 @@ export function toDouble(mantissa: u64, exp10: i32, negative: bool): f64 {
     return sign * (exp10 < 0 ? m / load<f64>(POW10_F64 + (<usize>-exp10 << 3)) : m * load<f64>(POW10_F64 + (<usize>exp10 << 3)));
   }
   return eiselLemire(mantissa, exp10, negative);
-}
-
-/** The high half of the 128-bit product a · b, from four 32 × 32 → 64-bit products. */
-// @ts-ignore: decorator
-@inline function umulh(a: u64, b: u64): u64 {
-  const aLo = a & 0xffffffff, aHi = a >> 32, bLo = b & 0xffffffff, bHi = b >> 32;
-  const b00 = aLo * bLo, b01 = aLo * bHi, b10 = aHi * bLo, b11 = aHi * bHi;
-  const mid1 = b10 + (b00 >> 32);
-  const mid2 = b01 + (mid1 & 0xffffffff);
-  return b11 + (mid1 >> 32) + (mid2 >> 32);
 }
 
 /**
