@@ -90,6 +90,9 @@ describe('Redis outage and recovery', () => {
     const blocker = new Redis(redis.url);
     const killer = new Redis(redis.url);
     try {
+      // Both connected first: a connection whose ready check (INFO) meets the busy script gets
+      // BUSY and never becomes ready, so its SCRIPT KILL would wait for ever (seen in CI).
+      await Promise.all([blocker.ping(), killer.ping()]);
       // Redis serves nobody while the script loops (until SCRIPT KILL after its busy threshold).
       const busy = blocker.eval('while true do end', 0).catch((err: Error) => err);
       await new Promise((r) => setTimeout(r, 100));
