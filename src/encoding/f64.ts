@@ -51,8 +51,14 @@ function decodeOne(value: { f64: unknown; shape: unknown }, at: string): number[
   return out;
 }
 
-/** Parsed values known to hold no f64 object (noteJsonText): decoding them skips the walk. */
-const withoutF64 = new WeakSet<object>();
+/**
+ * The last parsed values known to hold no f64 object (noteJsonText): decoding them skips the
+ * walk. A few slots, not a WeakSet: one WeakSet entry per request made every young-generation
+ * collection slower. A request body is validated in the turn it is parsed in, so a value is
+ * found here; one that is not is walked, which is only slower.
+ */
+const withoutF64: Array<object | null> = new Array(8).fill(null);
+let nextSlot = 0;
 
 /**
  * Tells the decoder the text a value was parsed from. A text without the characters f64 holds no
@@ -65,7 +71,10 @@ export function noteJsonText(value: unknown, text: string): void {
 
 /** Tells the decoder a parsed value holds no key "f64" (its parser saw none): it is never walked. */
 export function noteNoF64Key(value: unknown): void {
-  if (value !== null && typeof value === 'object') withoutF64.add(value);
+  if (value !== null && typeof value === 'object') {
+    withoutF64[nextSlot] = value;
+    nextSlot = (nextSlot + 1) % withoutF64.length;
+  }
 }
 
 /**
@@ -73,7 +82,13 @@ export function noteNoF64Key(value: unknown): void {
  * arrays. Returns the decoding errors (none: the value is plain JSON numbers now).
  */
 export function decodeF64InPlace(root: unknown): DecodeError[] {
-  if (root !== null && typeof root === 'object' && withoutF64.has(root)) return [];
+  if (root !== null && typeof root === 'object') {
+    const slot = withoutF64.indexOf(root);
+    if (slot >= 0) {
+      withoutF64[slot] = null; // let the value go with its request
+      return [];
+    }
+  }
   const errors: DecodeError[] = [];
   const visit = (value: unknown, at: string, depth = 0): unknown => {
     // No array of the contract sits deeper than this; hostile nesting must not exhaust the stack.

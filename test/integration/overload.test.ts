@@ -161,6 +161,25 @@ describe('handler timeout', () => {
     await app.close();
   });
 
+  // The deadline's controller is made only when asked for: one asked for late must know.
+  it('a signal first asked for after the deadline passed starts aborted, with the timeout as its reason', async () => {
+    const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '100' } });
+    let seen: { aborted: boolean; reason: unknown } | undefined;
+    app.get('/v1/late-signal-test', async (request, reply) => {
+      await new Promise((r) => setTimeout(r, 250));
+      const { signal } = contextOf(request, reply);
+      seen = { aborted: signal.aborted, reason: signal.reason };
+      return { late: true };
+    });
+    await app.ready();
+    const res = await fetch(`${await listen(app)}/v1/late-signal-test`);
+    expect(res.status).toBe(503);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen?.aborted).toBe(true);
+    expect((seen?.reason as { code?: string } | undefined)?.code).toBe('service-unavailable');
+    await app.close();
+  });
+
   it('a session step past the timeout → 503, nothing committed, and /healthz answers meanwhile (training yields)', async () => {
     const app = await makeApp({ env: { HANDLER_TIMEOUT_MS: '300' } });
     const base = await listen(app);
