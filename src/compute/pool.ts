@@ -103,8 +103,11 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
       if (buffer.byteLength > 0 && buffer.byteLength <= MAX_SPARE_BYTES && spares.length < 2 * threads) spares.push(buffer);
     },
     async backprop(net, batch, options, signal) {
-      const parts = await Promise.all(partition(batch.count, threads).map(([first, last]) =>
-        runCompute({ kind: 'backpropPart', args: { net, batch: slice(batch, net, first, last), first: 0, last: last - first, options } }, signal)
+      const ranges = partition(batch.count, threads);
+      // One part takes the batch as it is; several take a copy of their rows each, since a view
+      // would carry its whole buffer to the worker.
+      const parts = await Promise.all(ranges.map(([first, last]) =>
+        runCompute({ kind: 'backpropPart', args: { net, batch: ranges.length === 1 ? batch : slice(batch, net, first, last), first: 0, last: last - first, options } }, signal)
           .then((part) => ({ ...part, first }))));
       return mergeParts(net, batch, parts, options);
     },

@@ -83,17 +83,21 @@ function concat(pieces: Float64Array[]): Float64Array {
   return out;
 }
 
-/** The parts (in batch order) as one BackpropResult, the same bits as backprop() of the batch. */
+/**
+ * The parts (in batch order) as one BackpropResult, the same bits as backprop() of the batch.
+ * The parts are this call's own (a worker's results): their arrays are reused, not copied.
+ */
 export function mergeParts(net: DenseNetwork, batch: Batch, parts: BackpropPart[], options: BackpropOptions): BackpropResult {
   const L = net.layers.length;
   const rows = batch.count;
-  const gradient = zeroGradient(net);
-  for (const part of parts) {
-    for (const chunk of part.chunkGradients) {
-      for (let i = 0; i < L; i++) {
-        addInto(gradient.layers[i].weights, chunk.layers[i].weights);
-        addInto(gradient.layers[i].biases, chunk.layers[i].biases);
-      }
+  // backprop() adds each chunk's partial to a zeroed ∇C in chunk order: 0 + p₀ + p₁ + …. The first
+  // chunk's gradient is already 0 + p₀ (formed on zeros), so the sum goes on in it, in place.
+  const chunks = parts.flatMap((part) => part.chunkGradients);
+  const gradient = chunks[0] ?? zeroGradient(net);
+  for (let c = 1; c < chunks.length; c++) {
+    for (let i = 0; i < L; i++) {
+      addInto(gradient.layers[i].weights, chunks[c].layers[i].weights);
+      addInto(gradient.layers[i].biases, chunks[c].layers[i].biases);
     }
   }
   if (options.reduction === 'mean') {

@@ -19,7 +19,7 @@ export interface BackpropOptions {
   reduction: Reduction;
   /** Also return ∂C₀/∂W, ∂C₀/∂b of every example. */
   exampleGradients?: boolean;
-  /** Leave ∇C at zero (backprop-split.ts forms it per chunk itself). */
+  /** Leave ∇C out: `gradient` has no layers (backprop-split.ts forms it per chunk itself). */
   skipWeightGradient?: boolean;
 }
 
@@ -75,7 +75,8 @@ export function backprop(net: DenseNetwork, batch: Batch, options: BackpropOptio
     backpropActivation(out.activation, out.alpha, trace.z[L], trace.a[L], dCda[L], dCdz[L], rows, out.nOut);
   }
 
-  const gradient = zeroGradient(net);
+  // Skipped, it stays empty: backprop-split.ts forms it per chunk, and 0.9 MB of zeros for `wide` cost a page fault per 4 KiB.
+  const gradient = options.skipWeightGradient ? { layers: [] } : zeroGradient(net);
   const perExample = options.exampleGradients ? Array.from({ length: rows }, () => zeroGradient(net)) : undefined;
   for (let l = L; l >= 1; l--) {
     const layer = net.layers[l - 1];
@@ -83,8 +84,10 @@ export function backprop(net: DenseNetwork, batch: Batch, options: BackpropOptio
       dCdz[l] = new Float64Array(rows * layer.nOut);
       backpropActivation(layer.activation, layer.alpha, trace.z[l], trace.a[l], dCda[l], dCdz[l], rows, layer.nOut);
     }
-    const g = gradient.layers[l - 1];
-    if (!options.skipWeightGradient) accumulateWeightGradient(trace.a[l - 1], dCdz[l], g.weights, g.biases, 0, rows, layer.nIn, layer.nOut);
+    if (!options.skipWeightGradient) {
+      const g = gradient.layers[l - 1];
+      accumulateWeightGradient(trace.a[l - 1], dCdz[l], g.weights, g.biases, 0, rows, layer.nIn, layer.nOut);
+    }
     if (perExample) {
       for (let e = 0; e < rows; e++) {
         const ge = perExample[e].layers[l - 1];

@@ -64,3 +64,28 @@ describe('backprop split over the batch', () => {
     }
   });
 });
+
+// Dead ReLU units give partial sums of -0 (0 · a negative δ). backprop() adds each chunk's partial
+// to zeros, so ∇C holds +0 there; the merge, which goes on in the first chunk's own gradient,
+// must hold the same signed zeros (toEqual compares with Object.is).
+describe('backprop split with signed zeros', () => {
+  const dead: DenseNetwork = {
+    layers: [
+      { nIn: 4, nOut: 3, weights: random(12, 31), biases: Float64Array.of(-50, 0.1, -50), activation: 'relu', alpha: 0 },
+      { nIn: 3, nOut: 2, weights: random(6, 32), biases: random(2, 33), activation: 'sigmoid', alpha: 0 },
+    ],
+  };
+  const opts = { cost: 'quadratic' as const, reduction: 'sum' as const };
+
+  // One chunk (the merge's sum is that chunk's gradient alone), two, and three over several parts.
+  it.each([[GRADIENT_CHUNK - 3, 1], [2 * GRADIENT_CHUNK, 1], [2 * GRADIENT_CHUNK + 3, 3]])('%i examples in %i parts keep backprop()\'s signed zeros', (n, parts) => {
+    const deadBatch: Batch = { count: n, inputs: random(n * 4, 34).map(Math.abs), targets: new Float64Array(n * 2).fill(1) };
+    const whole = backprop(dead, deadBatch, opts);
+    expect(whole.gradient.layers[1].weights.some((x) => Object.is(x, 0))).toBe(true); // the case exists
+    const merged = mergeParts(dead, deadBatch, partition(n, parts).map(([a, b]) => backpropPart(dead, deadBatch, a, b, opts)), opts);
+    merged.gradient.layers.forEach((g, i) => {
+      expect(g.weights).toEqual(whole.gradient.layers[i].weights);
+      expect(g.biases).toEqual(whole.gradient.layers[i].biases);
+    });
+  });
+});
