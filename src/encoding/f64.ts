@@ -52,13 +52,12 @@ function decodeOne(value: { f64: unknown; shape: unknown }, at: string): number[
 }
 
 /**
- * The last parsed values known to hold no f64 object (noteJsonText): decoding them skips the
- * walk. A few slots, not a WeakSet: one WeakSet entry per request made every young-generation
- * collection slower. A request body is validated in the turn it is parsed in, so a value is
- * found here; one that is not is walked, which is only slower.
+ * Marks a parsed value known to hold no f64 object (noteJsonText): decoding it skips the walk.
+ * A hidden property of the value itself, not a WeakSet entry: one WeakSet entry per request made
+ * every young-generation collection slower. Non-enumerable and a symbol, so no key listing,
+ * spread, JSON.stringify or schema check sees it.
  */
-const withoutF64: Array<object | null> = new Array(8).fill(null);
-let nextSlot = 0;
+const NO_F64 = Symbol('no f64 key');
 
 /**
  * Tells the decoder the text a value was parsed from. A text without the characters f64 holds no
@@ -71,10 +70,7 @@ export function noteJsonText(value: unknown, text: string): void {
 
 /** Tells the decoder a parsed value holds no key "f64" (its parser saw none): it is never walked. */
 export function noteNoF64Key(value: unknown): void {
-  if (value !== null && typeof value === 'object') {
-    withoutF64[nextSlot] = value;
-    nextSlot = (nextSlot + 1) % withoutF64.length;
-  }
+  if (value !== null && typeof value === 'object') Object.defineProperty(value, NO_F64, { value: true });
 }
 
 /**
@@ -82,13 +78,7 @@ export function noteNoF64Key(value: unknown): void {
  * arrays. Returns the decoding errors (none: the value is plain JSON numbers now).
  */
 export function decodeF64InPlace(root: unknown): DecodeError[] {
-  if (root !== null && typeof root === 'object') {
-    const slot = withoutF64.indexOf(root);
-    if (slot >= 0) {
-      withoutF64[slot] = null; // let the value go with its request
-      return [];
-    }
-  }
+  if (root !== null && typeof root === 'object' && (root as { [NO_F64]?: boolean })[NO_F64] === true) return [];
   const errors: DecodeError[] = [];
   const visit = (value: unknown, at: string, depth = 0): unknown => {
     // No array of the contract sits deeper than this; hostile nesting must not exhaust the stack.
