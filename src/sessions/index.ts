@@ -11,7 +11,7 @@ export interface SessionStoreDeps {
 }
 
 export function createSessionStore(config: Config, deps: SessionStoreDeps): SessionStore {
-  if (config.store === 'redis') return createRedisStore({ url: config.redisUrl, log: deps.log });
+  if (config.store === 'redis') return createRedisStore({ url: config.redisUrl, log: deps.log, maxSessions: config.limits.maxSessions });
   return createMemoryStore({ now: deps.now, maxSessions: config.limits.maxSessions });
 }
 

@@ -1,6 +1,8 @@
 // The Lua scripts of the Redis store: each read-modify-write runs atomically inside Redis.
 // KEYS[1] is the session hash { v: version, d: data }; KEYS[2] an idempotency hash
 // { state, fp, token, resp }. Both carry the session's {id} hash tag: one slot, Cluster-safe.
+// The index of live sessions (MAX_SESSIONS) is a sorted set of its own, {index} its hash tag,
+// with each session's expiry as its score: RESERVE and TOUCH are the only scripts that touch it.
 
 /** Shared prologue: a completed idempotency key wins over the write (ARGV[1] = '1' when given). */
 const replayIfDone = `
@@ -15,9 +17,12 @@ if ARGV[1] == '1' then
   redis.call('PEXPIRE', KEYS[2], ARGV[${ttl}])
 end`;
 
+/** What a create answers before the limit: a completed key replays, a taken id is taken. */
+const createChecks = `${replayIfDone}
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end`;
+
 /** ARGV: hasKey, data, ttlMs, fingerprint, response, keyTtlMs. */
-export const CREATE = `${replayIfDone}
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+export const CREATE = `${createChecks}
 redis.call('HSET', KEYS[1], 'v', '1', 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 ${writeKey(4, 5, 6)}
@@ -33,6 +38,31 @@ redis.call('HSET', KEYS[1], 'v', next, 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 ${writeKey(5, 6, 7)}
 return {'committed', next}`;
+
+/** A create the index refused (RESERVE): the same answer as a create, but 'full' instead of a write. ARGV: hasKey. */
+export const REFUSE_FULL = `${createChecks}
+return {'full'}`;
+
+/** Milliseconds on Redis's clock: one clock for every replica. */
+const nowMs = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
+
+/**
+ * KEYS[1] = the index. ARGV: id, ttlMs, maxSessions. Drops the expired, then counts the id in:
+ * 1 when added, 0 when it was counted already, -1 when the index is full.
+ */
+export const RESERVE = `${nowMs}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+return 1`;
+
+/** KEYS[1] = the index. ARGV: id, ttlMs. A session's new expiry, after a write renewed it. */
+export const TOUCH = `${nowMs}
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+return 0`;
 
 /** KEYS[1] = the idempotency hash. ARGV: fingerprint, token, leaseMs. Nil when claimed. */
 export const CLAIM = `

@@ -2,16 +2,20 @@
 // (compare-and-set on the version, idempotency record in the same script), registered with
 // defineCommand: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT, so a restarted Redis
 // with an empty script cache recovers by itself. Errors surface as 503 service-unavailable.
+// MAX_SESSIONS counts the sessions of every replica: an index of live sessions in Redis.
 import { Redis, type RedisOptions } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import { ServiceError } from '../errors.js';
-import { CLAIM, CREATE, RELEASE, UPDATE } from './redis-scripts.js';
+import { CLAIM, CREATE, REFUSE_FULL, RELEASE, RESERVE, TOUCH, UPDATE } from './redis-scripts.js';
 import type { CommitOutcome, IdempotencyCommit, IdempotencyEntry, SessionStore } from './store.js';
 
 type Reply = [string, string?] | null;
 
 interface ScriptedRedis extends Redis {
   gsCreate(session: string, key: string, ...args: (string | number)[]): Promise<Reply>;
+  gsRefuseFull(session: string, key: string, hasKey: string): Promise<Reply>;
+  gsReserve(index: string, id: string, ttlMs: number, maxSessions: number): Promise<number>;
+  gsTouch(index: string, id: string, ttlMs: number): Promise<number>;
   gsUpdate(session: string, key: string, ...args: (string | number)[]): Promise<Reply>;
   gsClaim(key: string, ...args: (string | number)[]): Promise<(string | null)[] | null>;
   gsRelease(key: string, token: string): Promise<number>;
@@ -26,6 +30,8 @@ export interface RedisStoreOptions {
   retryAfterSeconds?: number;
   /** Prefix of every key (default 'gs:'). */
   prefix?: string;
+  /** Sessions held at most, by all replicas together; a create beyond it is refused ('full'). Unbounded when left out. */
+  maxSessions?: number;
 }
 
 /** Fail fast: nothing waits in a queue for a Redis that is away, nothing replays late. */
@@ -48,6 +54,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const redis = new Redis(options.url, failFastOptions(timeout)) as ScriptedRedis;
   redis.defineCommand('gsCreate', { numberOfKeys: 2, lua: CREATE });
   redis.defineCommand('gsUpdate', { numberOfKeys: 2, lua: UPDATE });
+  redis.defineCommand('gsRefuseFull', { numberOfKeys: 2, lua: REFUSE_FULL });
+  redis.defineCommand('gsReserve', { numberOfKeys: 1, lua: RESERVE });
+  redis.defineCommand('gsTouch', { numberOfKeys: 1, lua: TOUCH });
   redis.defineCommand('gsClaim', { numberOfKeys: 1, lua: CLAIM });
   redis.defineCommand('gsRelease', { numberOfKeys: 1, lua: RELEASE });
 
@@ -64,6 +73,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
   const sessionKey = (id: string) => `${prefix}{${id}}:session`;
   const idemKey = (id: string, key: string) => `${prefix}{${id}}:key:${key}`;
+  const indexKey = `${prefix}{index}:sessions`;
+  const { maxSessions } = options;
+  const ttlArg = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 
   async function call<T>(run: () => Promise<T>): Promise<T> {
     try {
@@ -82,7 +94,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     switch (status) {
       case 'committed': return { status, version: Number(value) };
       case 'replay': return { status, response: value ?? '' };
-      case 'conflict': case 'missing': case 'exists': return { status };
+      case 'conflict': case 'missing': case 'exists': case 'full': return { status };
       default: throw new ServiceError('internal', `Unexpected reply from the session store: ${String(status)}.`);
     }
   }
@@ -93,13 +105,32 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       const [v, d] = await redis.hmget(sessionKey(id), 'v', 'd');
       return v === null || d === null ? undefined : { version: Number(v), data: d };
     }),
-    create: (id, data, ttlMs, idem) => call(async () => outcome(await redis.gsCreate(
-      sessionKey(id), idemKey(id, idem?.key ?? ''), idem ? '1' : '0', data, Math.max(1, Math.ceil(ttlMs)), ...idemArgs(idem)))),
-    update: (id, expected, data, ttlMs, idem) => call(async () => outcome(await redis.gsUpdate(
-      sessionKey(id), idemKey(id, idem?.key ?? ''), idem ? '1' : '0', String(expected), data, Math.max(1, Math.ceil(ttlMs)), ...idemArgs(idem)))),
-    delete: (id) => call(async () => (await redis.del(sessionKey(id))) > 0),
+    create: (id, data, ttlMs, idem) => call(async () => {
+      const session = sessionKey(id);
+      const key = idemKey(id, idem?.key ?? '');
+      const hasKey = idem ? '1' : '0';
+      // Counted in first, so that two replicas never both take the last place.
+      const reserved = maxSessions === undefined ? 0 : await redis.gsReserve(indexKey, id, ttlArg(ttlMs), maxSessions);
+      if (reserved < 0) return outcome(await redis.gsRefuseFull(session, key, hasKey));
+      const result = outcome(await redis.gsCreate(session, key, hasKey, data, ttlArg(ttlMs), ...idemArgs(idem)));
+      // A replay wrote nothing: its place goes back. A taken id keeps its place.
+      if (reserved === 1 && result.status === 'replay') await redis.zrem(indexKey, id);
+      return result;
+    }),
+    update: (id, expected, data, ttlMs, idem) => call(async () => {
+      const result = outcome(await redis.gsUpdate(
+        sessionKey(id), idemKey(id, idem?.key ?? ''), idem ? '1' : '0', String(expected), data, ttlArg(ttlMs), ...idemArgs(idem)));
+      // The write is committed whatever happens here: a failure must not turn it into a 503
+      // (a retry would step again). A missed renewal only lets the index forget the session early.
+      if (result.status === 'committed' && maxSessions !== undefined) await redis.gsTouch(indexKey, id, ttlArg(ttlMs)).catch(() => 0);
+      return result;
+    }),
+    delete: (id) => call(async () => {
+      const [deleted] = await Promise.all([redis.del(sessionKey(id)), maxSessions === undefined ? 0 : redis.zrem(indexKey, id)]);
+      return deleted > 0;
+    }),
     claim: (id, key, fingerprint, token, leaseMs) => call(async (): Promise<IdempotencyEntry | undefined> => {
-      const entry = await redis.gsClaim(idemKey(id, key), fingerprint, token, Math.max(1, Math.ceil(leaseMs)));
+      const entry = await redis.gsClaim(idemKey(id, key), fingerprint, token, ttlArg(leaseMs));
       if (!entry) return undefined;
       const [state, fp, response] = entry;
       return { state: state === 'done' ? 'done' : 'running', fingerprint: fp ?? '', ...(response ? { response } : {}) };

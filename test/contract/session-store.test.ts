@@ -96,14 +96,76 @@ runStoreContract('redis', async () => {
   return { store, close: async () => { await store.close(); await redis.stop(); } };
 });
 
-describe('memory store bound', () => {
-  it('is full at maxSessions, counting only live sessions', async () => {
-    let t = 0;
-    const store = createMemoryStore({ now: () => t, maxSessions: 2 });
-    await store.create('a', 'x', 1000);
-    await store.create('b', 'x', 5000);
-    expect(await store.create('c', 'x', 1000)).toEqual({ status: 'full' });
-    t = 2000; // 'a' has expired
-    expect(await store.create('c', 'x', 1000)).toEqual({ status: 'committed', version: 1 });
+/** The bound (MAX_SESSIONS), on both stores, in real time: the Redis one is shared by replicas. */
+interface BoundedStores { make(maxSessions: number): Promise<SessionStore>; close(): Promise<void> }
+
+function runBoundContract(name: string, setup: () => Promise<BoundedStores>) {
+  describe(`session store bound: ${name}`, () => {
+    let stores: BoundedStores;
+    const made: SessionStore[] = [];
+    const bounded = async (maxSessions: number) => {
+      const store = await stores.make(maxSessions);
+      made.push(store);
+      return store;
+    };
+    const idem = (key: string, response: string) => ({ key, fingerprint: 'F', response, ttlMs: 60_000 });
+    beforeAll(async () => { stores = await setup(); });
+    afterAll(async () => {
+      await Promise.all(made.map((store) => store.close()));
+      await stores?.close();
+    });
+
+    it('is full at maxSessions, counting only live sessions; a taken id and a done key answer as ever', async () => {
+      const store = await bounded(2);
+      expect(await store.create('a', 'x', 200)).toEqual({ status: 'committed', version: 1 });
+      expect(await store.create('b', 'x', 60_000, idem('k', 'made b'))).toEqual({ status: 'committed', version: 1 });
+      expect(await store.create('c', 'x', 60_000)).toEqual({ status: 'full' });
+      expect(await store.create('b', 'y', 60_000)).toEqual({ status: 'exists' });
+      expect(await store.create('b', 'y', 60_000, idem('k', 'again'))).toEqual({ status: 'replay', response: 'made b' });
+      expect(await store.get('c')).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 400)); // 'a' has expired
+      expect(await store.create('c', 'x', 60_000)).toEqual({ status: 'committed', version: 1 });
+      expect(await store.create('d', 'x', 60_000)).toEqual({ status: 'full' });
+    });
+
+    it('a delete frees a place; a replayed create takes none', async () => {
+      const store = await bounded(2);
+      expect(await store.create('a', 'x', 60_000, idem('k', 'made'))).toEqual({ status: 'committed', version: 1 });
+      expect(await store.delete('a')).toBe(true);
+      expect(await store.create('a', 'x', 60_000, idem('k', 'again'))).toEqual({ status: 'replay', response: 'made' });
+      expect(await store.create('b', 'x', 60_000)).toEqual({ status: 'committed', version: 1 });
+      expect(await store.create('c', 'x', 60_000)).toEqual({ status: 'committed', version: 1 });
+      expect(await store.create('d', 'x', 60_000)).toEqual({ status: 'full' });
+      expect(await store.delete('b')).toBe(true);
+      expect(await store.create('d', 'x', 60_000)).toEqual({ status: 'committed', version: 1 });
+    });
+
+    it('a write renews a session\'s place with its lifetime', async () => {
+      const store = await bounded(2);
+      await store.create('a', 'x', 200);
+      await store.create('b', 'x', 60_000);
+      expect(await store.update('a', 1, 'y', 60_000)).toEqual({ status: 'committed', version: 2 });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await store.get('a')).toEqual({ version: 2, data: 'y' });
+      expect(await store.create('c', 'x', 60_000)).toEqual({ status: 'full' });
+    });
   });
+}
+
+runBoundContract('memory', async () => ({
+  make: async (maxSessions) => createMemoryStore({ now: () => Date.now(), maxSessions }),
+  close: async () => {},
+}));
+
+runBoundContract('redis', async () => {
+  const server = await startTestRedis();
+  return {
+    // Each store its own prefix: its own index, as a separate deployment would have.
+    async make(maxSessions) {
+      const store = createRedisStore({ url: server.url, prefix: `gs-test-${randomBytes(4).toString('hex')}:`, maxSessions });
+      await waitUntilReady(store);
+      return store;
+    },
+    close: () => server.stop(),
+  };
 });

@@ -3,7 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chain } from '../helpers/lesson.js';
 import {
-  type NetworkJson, type StoreHarness, applyGradient, bitsOf, memoryHarness, parametersOf, storeHarnesses, xor,
+  type NetworkJson, type StoreHarness, applyGradient, bitsOf, parametersOf, storeHarnesses, xor,
 } from '../helpers/sessions.js';
 
 const PROBLEM = 'https://gradient-service.dev/problems/';
@@ -479,15 +479,22 @@ describe.each(storeHarnesses)('sessions on the %s store', (_name, makeHarness) =
   });
 });
 
-describe('the memory store is bounded', () => {
-  it('refuses a session beyond MAX_SESSIONS with 413 limit-exceeded, and takes one again after a delete', async () => {
-    const harness = memoryHarness();
-    const [app] = await harness.replicas({ MAX_SESSIONS: '2' });
-    const first = await createSession(app, xor);
-    await createSession(app, xor);
-    expectProblem(await post(app, '/v1/sessions', xor), 413, 'limit-exceeded');
-    expect((await del(app, `/v1/sessions/${first.id}`)).statusCode).toBe(204);
-    await createSession(app, xor);
-    await harness.close();
+describe.each(storeHarnesses)('MAX_SESSIONS on the %s store', (_name, makeHarness) => {
+  it('counts the sessions of every replica: 413 limit-exceeded beyond it, a place again after a delete', async () => {
+    const harness = await makeHarness();
+    try {
+      const [a, b] = await harness.replicas({ MAX_SESSIONS: '2' });
+      const first = await createSession(a, xor);
+      await createSession(b, xor);
+      const refused = await post(a, '/v1/sessions', xor);
+      expectProblem(refused, 413, 'limit-exceeded', '');
+      expect(refused.json()).toMatchObject({ limit: 'maxSessions', max: 2 });
+      expectProblem(await post(b, '/v1/sessions', xor), 413, 'limit-exceeded', '');
+      expect((await del(b, `/v1/sessions/${first.id}`)).statusCode).toBe(204);
+      await createSession(a, xor);
+      expectProblem(await post(b, '/v1/sessions', xor), 413, 'limit-exceeded', '');
+    } finally {
+      await harness.close();
+    }
   });
 });

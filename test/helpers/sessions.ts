@@ -33,10 +33,11 @@ export async function redisHarness(): Promise<StoreHarness & { redis: TestRedis 
   // Each suite gets its own key prefix, so a shared REDIS_URL is never polluted across runs.
   const prefix = `gs-test-${randomBytes(4).toString('hex')}:`;
   const appOn = async (env: Record<string, string>) => {
-    const sessions = createRedisStore({ url: redis.url, prefix });
+    const config = testConfig({ STORE: 'redis', REDIS_URL: redis.url, ...env });
+    const sessions = createRedisStore({ url: redis.url, prefix, maxSessions: config.limits.maxSessions });
     stores.push(sessions);
     await waitUntilReady(sessions);
-    const app = await makeApp({ config: testConfig({ STORE: 'redis', REDIS_URL: redis.url, ...env }), services: { sessions } });
+    const app = await makeApp({ config, services: { sessions } });
     apps.push(app);
     return app;
   };
