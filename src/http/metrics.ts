@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per app instance so that tests can build many
 // apps in one process. Request counts and durations are recorded here by hooks; the session
-// code reports sessions held, steps applied and store errors through the functions below.
+// code reports steps applied and store errors through the functions below, and the store
+// itself is asked how many sessions it holds when /metrics is scraped.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SessionStore } from '../sessions/store.js';
@@ -12,6 +13,8 @@ export interface Metrics {
   /** Seconds spent in an operation's run (validation done): gradient, forward, … */
   computeDuration: Histogram<'operation'>;
   sessionsHeld: Gauge;
+  /** Where sessions_held is read from when scraped: the app's store (instrumentStore). */
+  countSessions?: () => Promise<number>;
   stepsApplied: Counter;
   storeErrors: Counter<'operation'>;
 }
@@ -21,7 +24,7 @@ export function createMetrics(): Metrics {
   // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const registers = [registry];
-  return {
+  const metrics: Metrics = {
     registry,
     requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['method', 'route', 'status'], registers }),
     requestDuration: new Histogram({
@@ -32,10 +35,18 @@ export function createMetrics(): Metrics {
       name: 'gradient_compute_duration_seconds', help: 'Time spent computing an operation (forward, gradient, …).',
       labelNames: ['operation'], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30], registers,
     }),
-    sessionsHeld: new Gauge({ name: 'sessions_held', help: 'Sessions currently held by the store (as last reported).', registers }),
+    sessionsHeld: new Gauge({
+      name: 'sessions_held', help: 'Sessions held by the store (with Redis: by all replicas), counted when scraped.', registers,
+      async collect() {
+        try {
+          if (metrics.countSessions) this.set(await metrics.countSessions());
+        } catch { /* the store does not answer: the last count stays (the failure is in session_store_errors_total) */ }
+      },
+    }),
     stepsApplied: new Counter({ name: 'session_steps_applied_total', help: 'Gradient-descent steps applied to sessions.', registers }),
     storeErrors: new Counter({ name: 'session_store_errors_total', help: 'Session store operations that failed.', labelNames: ['operation'], registers }),
   };
+  return metrics;
 }
 
 /** The route pattern (never the raw URL: ids would make unbounded label values). */
@@ -64,9 +75,8 @@ export async function timeOperation<T>(metrics: Metrics | undefined, operation: 
 }
 
 /**
- * The session store, counted: every rejected call is a store error (by method), and the
- * creates and deletes this replica commits move sessions_held (expiries are not seen here, so
- * with Redis and several replicas it is this replica's view, not the store's count).
+ * The session store, counted: every rejected call is a store error (by method), and
+ * sessions_held is its count() at each scrape (expiries and other replicas' sessions included).
  */
 export function instrumentStore(store: SessionStore, metrics: Metrics): SessionStore {
   const counted = <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) =>
@@ -78,23 +88,18 @@ export function instrumentStore(store: SessionStore, metrics: Metrics): SessionS
         throw err;
       }
     };
-  return {
+  const instrumented: SessionStore = {
     kind: store.kind,
     get: counted('get', (id) => store.get(id)),
-    create: counted('create', async (...args: Parameters<SessionStore['create']>) => {
-      const outcome = await store.create(...args);
-      if (outcome.status === 'committed') metrics.sessionsHeld.inc();
-      return outcome;
-    }),
+    create: counted('create', (...args: Parameters<SessionStore['create']>) => store.create(...args)),
     update: counted('update', (...args: Parameters<SessionStore['update']>) => store.update(...args)),
-    delete: counted('delete', async (id: string) => {
-      const deleted = await store.delete(id);
-      if (deleted) metrics.sessionsHeld.dec();
-      return deleted;
-    }),
+    delete: counted('delete', (id: string) => store.delete(id)),
+    count: counted('count', () => store.count()),
     claim: counted('claim', (...args: Parameters<SessionStore['claim']>) => store.claim(...args)),
     release: counted('release', (...args: Parameters<SessionStore['release']>) => store.release(...args)),
     ping: counted('ping', () => store.ping()),
     close: () => store.close(),
   };
+  metrics.countSessions = () => instrumented.count();
+  return instrumented;
 }

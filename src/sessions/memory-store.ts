@@ -77,6 +77,10 @@ export function createMemoryStore({ now, maxSessions }: MemoryStoreOptions): Ses
       sessions.delete(id);
       return existed;
     },
+    async count() {
+      sweep();
+      return sessions.size;
+    },
     async claim(id, key, fingerprint, token, leaseMs) {
       const k = keyOf(id, key);
       const entry = live(keys, k);

@@ -59,6 +59,11 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 return 1`;
 
+/** KEYS[1] = the index. The live sessions. */
+export const COUNT = `${nowMs}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+return redis.call('ZCARD', KEYS[1])`;
+
 /** KEYS[1] = the index. ARGV: id, ttlMs. A session's new expiry, after a write renewed it. */
 export const TOUCH = `${nowMs}
 redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])

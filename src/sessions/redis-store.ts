@@ -6,7 +6,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import { ServiceError } from '../errors.js';
-import { CLAIM, CREATE, REFUSE_FULL, RELEASE, RESERVE, TOUCH, UPDATE } from './redis-scripts.js';
+import { CLAIM, COUNT, CREATE, REFUSE_FULL, RELEASE, RESERVE, TOUCH, UPDATE } from './redis-scripts.js';
 import type { CommitOutcome, IdempotencyCommit, IdempotencyEntry, SessionStore } from './store.js';
 
 type Reply = [string, string?] | null;
@@ -16,6 +16,7 @@ interface ScriptedRedis extends Redis {
   gsRefuseFull(session: string, key: string, hasKey: string): Promise<Reply>;
   gsReserve(index: string, id: string, ttlMs: number, maxSessions: number): Promise<number>;
   gsTouch(index: string, id: string, ttlMs: number): Promise<number>;
+  gsCount(index: string): Promise<number>;
   gsUpdate(session: string, key: string, ...args: (string | number)[]): Promise<Reply>;
   gsClaim(key: string, ...args: (string | number)[]): Promise<(string | null)[] | null>;
   gsRelease(key: string, token: string): Promise<number>;
@@ -57,6 +58,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   redis.defineCommand('gsRefuseFull', { numberOfKeys: 2, lua: REFUSE_FULL });
   redis.defineCommand('gsReserve', { numberOfKeys: 1, lua: RESERVE });
   redis.defineCommand('gsTouch', { numberOfKeys: 1, lua: TOUCH });
+  redis.defineCommand('gsCount', { numberOfKeys: 1, lua: COUNT });
   redis.defineCommand('gsClaim', { numberOfKeys: 1, lua: CLAIM });
   redis.defineCommand('gsRelease', { numberOfKeys: 1, lua: RELEASE });
 
@@ -74,7 +76,8 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const sessionKey = (id: string) => `${prefix}{${id}}:session`;
   const idemKey = (id: string, key: string) => `${prefix}{${id}}:key:${key}`;
   const indexKey = `${prefix}{index}:sessions`;
-  const { maxSessions } = options;
+  // The index is kept even when unbounded: it is also what count() reads.
+  const maxSessions = options.maxSessions ?? Number.MAX_SAFE_INTEGER;
   const ttlArg = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 
   async function call<T>(run: () => Promise<T>): Promise<T> {
@@ -110,7 +113,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       const key = idemKey(id, idem?.key ?? '');
       const hasKey = idem ? '1' : '0';
       // Counted in first, so that two replicas never both take the last place.
-      const reserved = maxSessions === undefined ? 0 : await redis.gsReserve(indexKey, id, ttlArg(ttlMs), maxSessions);
+      const reserved = await redis.gsReserve(indexKey, id, ttlArg(ttlMs), maxSessions);
       if (reserved < 0) return outcome(await redis.gsRefuseFull(session, key, hasKey));
       const result = outcome(await redis.gsCreate(session, key, hasKey, data, ttlArg(ttlMs), ...idemArgs(idem)));
       // A replay wrote nothing: its place goes back. A taken id keeps its place.
@@ -122,13 +125,14 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         sessionKey(id), idemKey(id, idem?.key ?? ''), idem ? '1' : '0', String(expected), data, ttlArg(ttlMs), ...idemArgs(idem)));
       // The write is committed whatever happens here: a failure must not turn it into a 503
       // (a retry would step again). A missed renewal only lets the index forget the session early.
-      if (result.status === 'committed' && maxSessions !== undefined) await redis.gsTouch(indexKey, id, ttlArg(ttlMs)).catch(() => 0);
+      if (result.status === 'committed') await redis.gsTouch(indexKey, id, ttlArg(ttlMs)).catch(() => 0);
       return result;
     }),
     delete: (id) => call(async () => {
-      const [deleted] = await Promise.all([redis.del(sessionKey(id)), maxSessions === undefined ? 0 : redis.zrem(indexKey, id)]);
+      const [deleted] = await Promise.all([redis.del(sessionKey(id)), redis.zrem(indexKey, id)]);
       return deleted > 0;
     }),
+    count: () => call(() => redis.gsCount(indexKey)),
     claim: (id, key, fingerprint, token, leaseMs) => call(async (): Promise<IdempotencyEntry | undefined> => {
       const entry = await redis.gsClaim(idemKey(id, key), fingerprint, token, ttlArg(leaseMs));
       if (!entry) return undefined;

@@ -49,6 +49,8 @@ export interface SessionStore {
   update(id: string, expected: number, data: string, ttlMs: number, idempotency?: IdempotencyCommit): Promise<CommitOutcome>;
   /** True when a session was deleted. */
   delete(id: string): Promise<boolean>;
+  /** The live sessions, every replica's (what MAX_SESSIONS bounds). */
+  count(): Promise<number>;
   /**
    * Claims an idempotency key (stored next to session `id`) for a request with this fingerprint,
    * for leaseMs. Returns undefined when claimed, else the existing entry (running or done).

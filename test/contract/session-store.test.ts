@@ -140,6 +140,20 @@ function runBoundContract(name: string, setup: () => Promise<BoundedStores>) {
       expect(await store.create('d', 'x', 60_000)).toEqual({ status: 'committed', version: 1 });
     });
 
+    it('counts the live sessions: creates, deletes and expiries', async () => {
+      const store = await bounded(10);
+      expect(await store.count()).toBe(0);
+      await store.create('a', 'x', 200);
+      await store.create('b', 'x', 60_000);
+      await store.create('b', 'x', 60_000); // taken: still two
+      await store.create('c', 'x', 60_000);
+      expect(await store.count()).toBe(3);
+      await store.delete('c');
+      expect(await store.count()).toBe(2);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await store.count()).toBe(1);
+    });
+
     it('a write renews a session\'s place with its lifetime', async () => {
       const store = await bounded(2);
       await store.create('a', 'x', 200);

@@ -498,3 +498,25 @@ describe.each(storeHarnesses)('MAX_SESSIONS on the %s store', (_name, makeHarnes
     }
   });
 });
+
+describe.each(storeHarnesses)('sessions_held on the %s store', (_name, makeHarness) => {
+  it('is the store\'s count on every replica, expiries included', async () => {
+    const harness = await makeHarness();
+    try {
+      const [a, b] = await harness.replicas();
+      const held = async (app: FastifyInstance) => {
+        const text = (await get(app, '/metrics')).body;
+        return Number(/^sessions_held (\S+)$/m.exec(text)?.[1]);
+      };
+      await createSession(a, { ...xor, ttlSeconds: 1 });
+      await createSession(b, xor);
+      const gone = await createSession(b, xor);
+      expect((await del(a, `/v1/sessions/${gone.id}`)).statusCode).toBe(204);
+      expect([await held(a), await held(b)]).toEqual([2, 2]);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect([await held(a), await held(b)]).toEqual([1, 1]);
+    } finally {
+      await harness.close();
+    }
+  });
+});

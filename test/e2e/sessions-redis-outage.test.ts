@@ -77,7 +77,8 @@ describe('Redis outage and recovery', () => {
     const raw = new Redis(redis.url);
     try {
       const keys = await raw.keys('gs:*');
-      expect(keys).toEqual([`gs:{${fresh.json().id}}:session`]);
+      expect(keys.sort()).toEqual([`gs:{${fresh.json().id}}:session`, 'gs:{index}:sessions'].sort());
+      expect(await raw.zrange('gs:{index}:sessions', 0, -1)).toEqual([fresh.json().id]);
     } finally {
       raw.disconnect();
     }

@@ -1,6 +1,7 @@
 // Session test harness: the same suite runs against the memory store and a real Redis.
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { createMetrics, instrumentStore } from '../../src/http/metrics.js';
 import { createRedisStore } from '../../src/sessions/redis-store.js';
 import type { SessionStore } from '../../src/sessions/store.js';
 import { makeApp, testConfig } from './app.js';
@@ -34,10 +35,12 @@ export async function redisHarness(): Promise<StoreHarness & { redis: TestRedis 
   const prefix = `gs-test-${randomBytes(4).toString('hex')}:`;
   const appOn = async (env: Record<string, string>) => {
     const config = testConfig({ STORE: 'redis', REDIS_URL: redis.url, ...env });
-    const sessions = createRedisStore({ url: redis.url, prefix, maxSessions: config.limits.maxSessions });
+    // Wired as server.ts wires it: the store counted in the app's metrics.
+    const metrics = createMetrics();
+    const sessions = instrumentStore(createRedisStore({ url: redis.url, prefix, maxSessions: config.limits.maxSessions }), metrics);
     stores.push(sessions);
     await waitUntilReady(sessions);
-    const app = await makeApp({ config, services: { sessions } });
+    const app = await makeApp({ config, services: { sessions, metrics } });
     apps.push(app);
     return app;
   };
