@@ -119,7 +119,10 @@ async function stepOnce(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const { version, state } = await readOwned(store, id, ctx);
     if (ctx.ifMatch !== undefined && !ifMatchAccepts(ctx.ifMatch, version)) {
-      throw new ServiceError('precondition-failed', `If-Match does not name the session's current version ${etagOf(version)}.`);
+      throw new ServiceError('precondition-failed', `If-Match does not name the session's current version ${etagOf(version)}.`, {
+        errors: [{ path: '/headers/if-match', message: `must be ${etagOf(version)} (the current version) or *` }],
+        extensions: { etag: etagOf(version) },
+      });
     }
     const batch = request.examples ? prepareExamples(state.net, request.examples, ctx.config.limits) : undefined;
     if (!batch && state.examples.count === 0) {

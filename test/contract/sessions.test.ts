@@ -222,7 +222,10 @@ describe.each(storeHarnesses)('sessions on the %s store', (_name, makeHarness) =
         post(i % 2 ? a : b, `/v1/sessions/${id}/steps`, {}, { 'if-match': etag })));
       const statuses = results.map((r) => r.statusCode).sort();
       expect(statuses).toEqual([200, ...Array(9).fill(412)]);
-      results.filter((r) => r.statusCode === 412).forEach((r) => expectProblem(r, 412, 'precondition-failed'));
+      results.filter((r) => r.statusCode === 412).forEach((r) => {
+        expectProblem(r, 412, 'precondition-failed', '/headers/if-match');
+        expect(r.json().etag).toBe('"v2"'); // the current version, to read or retry with
+      });
       expect((await get(a, `/v1/sessions/${id}`)).json().step).toBe(1);
     });
 
