@@ -1,8 +1,9 @@
 // The Lua scripts of the Redis store: each read-modify-write runs atomically inside Redis.
 // KEYS[1] is the session hash { v: version, d: data }; KEYS[2] an idempotency hash
 // { state, fp, token, resp }. Both carry the session's {id} hash tag: one slot, Cluster-safe.
-// The index of live sessions (MAX_SESSIONS) is a sorted set of its own, {index} its hash tag,
-// with each session's expiry as its score: RESERVE and TOUCH are the only scripts that touch it.
+// The index of live sessions (MAX_SESSIONS, sessions_held) is a sorted set of its own, {index}
+// its hash tag, with each session's expiry as its score: RESERVE, TOUCH and COUNT use it (and a
+// delete removes the id from it), never in the same script as a session's keys.
 
 /** Shared prologue: a completed idempotency key wins over the write (ARGV[1] = '1' when given). */
 const replayIfDone = `
