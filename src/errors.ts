@@ -26,6 +26,11 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export interface FieldError { path: string; message: string }
 
+/** A key as one reference token of a JSON Pointer (RFC 6901: ~ and / escaped). */
+export function pointerToken(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 export interface Problem {
   type: string;
   title: string;

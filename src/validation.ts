@@ -2,7 +2,7 @@
 // coercion, no defaults injected, no fields dropped, every error with its JSON Pointer.
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { decodeF64InPlace } from './encoding/f64.js';
-import { type FieldError, ServiceError } from './errors.js';
+import { type FieldError, ServiceError, pointerToken } from './errors.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 export const ajv = new Ajv({
@@ -49,10 +49,6 @@ function isF64Branch(e: ErrorObject): boolean {
   return (e.parentSchema as { 'x-encoding'?: string } | undefined)?.['x-encoding'] === 'f64';
 }
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** Ajv's errors as { path, message }: the path points at the offending field itself. */
 export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
   const seen = new Set<string>();
@@ -61,10 +57,10 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix =
     let path = prefix + e.instancePath;
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'required') {
-      path += '/' + escapePointer(String(e.params.missingProperty));
+      path += '/' + pointerToken(String(e.params.missingProperty));
       message = 'is required';
     } else if (e.keyword === 'additionalProperties') {
-      path += '/' + escapePointer(String(e.params.additionalProperty));
+      path += '/' + pointerToken(String(e.params.additionalProperty));
       message = 'is not a known field';
     } else if (e.keyword === 'type' && (e.params.type === 'number' || e.params.type === 'integer')) {
       message = e.params.type === 'number' ? 'must be a finite number' : 'must be an integer';

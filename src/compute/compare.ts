@@ -7,6 +7,7 @@
 // biases, each per-example kind); the graders' reports give partial credit by those tallies.
 import type { GradientResponse } from '../../schemas/compute.js';
 import type { MismatchKind } from '../../schemas/grading.js';
+import { pointerToken } from '../errors.js';
 
 export const DEFAULT_RTOL = 1e-5;
 export const DEFAULT_ATOL = 1e-8;
@@ -66,7 +67,6 @@ type Share = [group: string, components: number];
 
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const has = (o: Record<string, Json>, key: string) => Object.hasOwn(o, key);
-const escapePointer = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
 /** Two finite doubles can still differ by more than the largest double: saturate, JSON has no Infinity. */
 const saturate = (x: number) => Math.min(x, Number.MAX_VALUE);
 
@@ -118,7 +118,7 @@ class Grader {
   unknownFields(path: string, object: Record<string, Json>, allowed: readonly string[]): void {
     for (const key of Object.keys(object)) {
       if (!allowed.includes(key)) {
-        this.fail(`${path}/${escapePointer(key)}`, 'unknown-field', `is not a graded field (expected ${allowed.join(', ')})`, []);
+        this.fail(`${path}/${pointerToken(key)}`, 'unknown-field', `is not a graded field (expected ${allowed.join(', ')})`, []);
       }
     }
   }

@@ -4,6 +4,7 @@
 // when the request says "encoding": "f64". The bytes are the float64 values themselves: the
 // round trip is bit-exact.
 import { endianness } from 'node:os';
+import { pointerToken } from '../errors.js';
 
 export interface F64Array { f64: string; shape: number[] }
 
@@ -13,10 +14,6 @@ const MAX_DEPTH = 16;
 
 /** An error in Ajv's shape, so validation reports it like any schema violation. */
 export interface DecodeError { instancePath: string; keyword: 'f64'; schemaPath: string; params: Record<string, never>; message: string }
-
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 function isF64Object(value: object): value is { f64: unknown; shape: unknown } {
   return 'f64' in value && 'shape' in value && Object.keys(value).length === 2;
@@ -100,7 +97,7 @@ export function decodeF64InPlace(root: unknown): DecodeError[] {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const v = record[key];
-      if (v !== null && typeof v === 'object') record[key] = visit(v, `${at}/${escapePointer(key)}`, depth + 1);
+      if (v !== null && typeof v === 'object') record[key] = visit(v, `${at}/${pointerToken(key)}`, depth + 1);
     }
     return value;
   };
