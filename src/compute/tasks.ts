@@ -7,7 +7,7 @@ import { type BackpropPart, backpropPart } from '../core/backprop-split.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
 import { jsonBytes } from '../encoding/json-bytes.js';
-import { parseJsonBody } from '../encoding/safe-json.js';
+import { parseRequestJson } from '../encoding/safe-json.js';
 import type { Config } from '../config.js';
 import { ServiceError } from '../errors.js';
 import { forward, gradient } from '../operations/compute.js';
@@ -31,13 +31,7 @@ export interface FailedTask { failed: { code: ServiceError['code']; detail: stri
 const utf8 = jsonBytes;
 
 /** A JSON body parsed with fastify's checks (safe-json.ts: no __proto__, no constructor.prototype). */
-function parseBody(a: { bytes: Uint8Array }): unknown {
-  try {
-    return parseJsonBody(a.bytes);
-  } catch {
-    throw new ServiceError('malformed-json', 'The body is not valid JSON.');
-  }
-}
+const parseBody = (a: { bytes: Uint8Array }): unknown => parseRequestJson(a.bytes);
 
 /** The operations marked offloadable, by name: what a worker may run from an unparsed body. */
 const offloadable = { forward, gradient } as unknown as Record<OffloadableName, Operation>;

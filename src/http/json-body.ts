@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComputePool } from '../compute/pool.js';
 import { UnparsedJson } from '../compute/raw-json.js';
-import { parseJsonBody } from '../encoding/safe-json.js';
+import { parseRequestJson } from '../encoding/safe-json.js';
 import { ServiceError } from '../errors.js';
 
 declare module 'fastify' {
@@ -41,9 +41,9 @@ export function registerJsonBodyParser(app: FastifyInstance, pool: ComputePool |
 function parseHere(bytes: Buffer): [ServiceError | null, unknown] {
   if (bytes.length === 0) return [new ServiceError('malformed-json', 'The body is empty; a JSON document is required.'), undefined];
   try {
-    return [null, parseJsonBody(bytes)];
-  } catch {
-    return [new ServiceError('malformed-json', 'The body is not valid JSON.'), undefined];
+    return [null, parseRequestJson(bytes)];
+  } catch (error) {
+    return [error as ServiceError, undefined];
   }
 }
 

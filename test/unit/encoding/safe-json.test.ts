@@ -5,19 +5,22 @@ import secureJsonParse from 'secure-json-parse';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src/core/rng.js';
 import { decodeF64InPlace } from '../../../src/encoding/f64.js';
-import { FAST_PARSE_MIN_BYTES, parseJsonBody, parseJsonSafely } from '../../../src/encoding/safe-json.js';
+import { FAST_PARSE_MIN_BYTES, ForbiddenKeyError, parseJsonBody, parseJsonSafely } from '../../../src/encoding/safe-json.js';
 import { jsonDifference } from '../../helpers/same-json.js';
 
-const poisoned = [
-  '{"__proto__": {"polluted": true}}',
-  '{"a": [{"b": {"__proto__": {"polluted": true}}}]}',
-  '{"\\u005f_proto__": {"polluted": true}}',
-  '{"__pr\\u006fto__": {"polluted": true}}',
-  '{"constructor": {"prototype": {"polluted": true}}}',
-  '{"x": {"constructor": {"prototype": {"polluted": true}}}}',
-  '{"constructor": {"\\u0070rototype": {"polluted": true}}}',
-  '{"c\\u006fnstructor": {"prototype": {"polluted": true}}}',
-  '\ufeff{"__proto__": {"polluted": true}}',
+/** Poisoned texts, and the JSON Pointer of the key the error names. */
+const poisoned: [string, string][] = [
+  ['{"__proto__": {"polluted": true}}', '/__proto__'],
+  ['{"a": [{"b": {"__proto__": {"polluted": true}}}]}', '/a/0/b/__proto__'],
+  ['{"\\u005f_proto__": {"polluted": true}}', '/__proto__'],
+  ['{"__pr\\u006fto__": {"polluted": true}}', '/__proto__'],
+  ['{"constructor": {"prototype": {"polluted": true}}}', '/constructor'],
+  ['{"x": {"constructor": {"prototype": {"polluted": true}}}}', '/x/constructor'],
+  ['{"constructor": {"\\u0070rototype": {"polluted": true}}}', '/constructor'],
+  ['{"c\\u006fnstructor": {"prototype": {"polluted": true}}}', '/constructor'],
+  ['\ufeff{"__proto__": {"polluted": true}}', '/__proto__'],
+  ['{"a/b~c": [0, {"__proto__": {}}]}', '/a~1b~0c/1/__proto__'],
+  ['{"first": {"__proto__": {}}, "second": {"constructor": {"prototype": {}}}}', '/first/__proto__'],
 ];
 
 const clean = [
@@ -30,9 +33,10 @@ const clean = [
 ];
 
 describe('parseJsonSafely', () => {
-  it.each(poisoned)('refuses %s as secure-json-parse does', (text) => {
+  it.each(poisoned)('refuses %s as secure-json-parse does, naming the key at %s', (text, path) => {
     expect(() => secureJsonParse.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })).toThrow(SyntaxError);
-    expect(() => parseJsonSafely(text)).toThrow(SyntaxError);
+    expect(() => parseJsonSafely(text)).toThrow(ForbiddenKeyError);
+    expect(() => parseJsonSafely(text)).toThrow(expect.objectContaining({ path }));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -67,8 +71,8 @@ function bodyPath(bytes: Buffer): unknown {
 }
 
 describe('parseJsonBody', () => {
-  it.each(poisoned)('refuses %s in a large body', (text) => {
-    expect(() => parseJsonBody(large(text))).toThrow(SyntaxError);
+  it.each(poisoned)('refuses %s in a large body, naming the key at %s', (text, path) => {
+    expect(() => parseJsonBody(large(text))).toThrow(expect.objectContaining({ name: 'SyntaxError', path }));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
