@@ -49,20 +49,22 @@ const nowMs = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
 
+/** The index (KEYS[1]) with the expired sessions dropped: what is left is live. */
+const liveIndex = `${nowMs}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)`;
+
 /**
  * KEYS[1] = the index. ARGV: id, ttlMs, maxSessions. Drops the expired, then counts the id in:
  * 1 when added, 0 when it was counted already, -1 when the index is full.
  */
-export const RESERVE = `${nowMs}
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+export const RESERVE = `${liveIndex}
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 return 1`;
 
 /** KEYS[1] = the index. The live sessions. */
-export const COUNT = `${nowMs}
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+export const COUNT = `${liveIndex}
 return redis.call('ZCARD', KEYS[1])`;
 
 /** KEYS[1] = the index. ARGV: id, ttlMs. A session's new expiry, after a write renewed it. */
