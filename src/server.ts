@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { loggerOptions } from './logger.js';
 import { createSessionStore } from './sessions/index.js';
 import { createMetrics, instrumentStore } from './http/metrics.js';
 import { createComputePool } from './compute/pool.js';
@@ -16,7 +17,7 @@ const config = loadConfig(process.env, (path) => readFileSync(path, 'utf8'));
 // buffered goes out before a graceful exit (below, and pino's own exit hook); a hard kill loses
 // at most 100 ms of lines. maxLength bounds the buffer if stdout stops draining (lines dropped).
 const logDestination = pino.destination({ dest: 1, minLength: 4096, maxLength: 16 * 1024 * 1024, periodicFlush: 100, sync: false });
-const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization', 'authorization'] }, logDestination);
+const logger = pino(loggerOptions(config.logLevel), logDestination);
 const now = () => Date.now();
 // Before the pool: its workers take the kernel in force here.
 const kernel = useKernel(config.compute.kernel);
