@@ -15,6 +15,7 @@ import { deferringUnparsed, registerJsonBodyParser } from './http/json-body.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerShutdown } from './http/shutdown.js';
 import { registerHandlerTimeout } from './http/timeout.js';
+import { registerRequestSignal } from './http/request-signal.js';
 import { type Services, defaultServices } from './services.js';
 import { compile } from './validation.js';
 import computeRoutes from '../routes/compute.js';
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app, services.metrics);
   app.decorate('drain', registerShutdown(app));
   await registerOverload(app, config.overload);
+  registerRequestSignal(app);
   registerHandlerTimeout(app, config.handlerTimeoutMs);
   registerAuth(app, config.apiKeys);
   await registerRateLimit(app, { ...config.rateLimit, redis: services.redis });

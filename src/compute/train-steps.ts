@@ -2,7 +2,7 @@
 // the sessions operation makes (`const costs = await trainSteps(state, plan, ctx)`).
 import { parameterCount } from '../core/parameters.js';
 import { ServiceError } from '../errors.js';
-import type { OperationContext } from '../operations/operation.js';
+import { type OperationContext, isAborted } from '../operations/operation.js';
 import type { SessionState } from '../sessions/codec.js';
 import { type StepPlan, examplesPerStep, runSteps } from '../sessions/train.js';
 
@@ -12,7 +12,7 @@ import { type StepPlan, examplesPerStep, runSteps } from '../sessions/train.js';
  * config.compute.inlineMaxWork and a pool is there, else here (runSteps, which yields).
  * The same bits either way: a worker runs the same code on a copy of the state.
  */
-export async function trainSteps(state: SessionState, plan: StepPlan, ctx: Pick<OperationContext, 'config' | 'services' | 'signal'>): Promise<number[]> {
+export async function trainSteps(state: SessionState, plan: StepPlan, ctx: Pick<OperationContext, 'config' | 'services' | 'signal' | 'aborted'>): Promise<number[]> {
   const pool = ctx.services.compute;
   const work = parameterCount(state.net) * examplesPerStep(state, plan.batch) * plan.steps;
   if (!pool || work <= ctx.config.compute.inlineMaxWork) return runSteps(state, plan, ctx.signal);
@@ -23,7 +23,7 @@ export async function trainSteps(state: SessionState, plan: StepPlan, ctx: Pick<
     state.step = done.state.step;
     return done.costs;
   } catch (error) {
-    if (ctx.signal.aborted) throw new ServiceError('conflict', 'The client went away before the steps were committed; nothing was committed.');
+    if (isAborted(ctx)) throw new ServiceError('conflict', 'The client went away before the steps were committed; nothing was committed.');
     throw error;
   }
 }

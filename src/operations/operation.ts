@@ -19,8 +19,10 @@ export interface OperationContext {
   /** Who is calling: a stable id of the API key (never the key itself); '' when the service is open. */
   principal: string;
   log: FastifyBaseLogger;
-  /** Aborted when the client goes away or the request times out. */
-  signal: AbortSignal;
+  /** Aborted when the client goes away or the request times out (a request's is made on first use). */
+  readonly signal: AbortSignal;
+  /** The signal's state, where the door can tell it without making the signal (REST and RPC requests). */
+  readonly aborted?: boolean;
   /** Request headers that carry semantics (REST headers; RPC may pass them as params). */
   ifMatch?: string;
   idempotencyKey?: string;
@@ -48,6 +50,22 @@ export interface Operation<Params extends TSchema = TSchema, Result extends TSch
    */
   offloadable?: boolean;
   run(params: Static<Params>, ctx: OperationContext): Promise<Static<Result>> | Static<Result>;
+}
+
+/** Whether the work of ctx should stop: its signal's state, read without making one where the door can. */
+export function isAborted(ctx: Pick<OperationContext, 'signal' | 'aborted'>): boolean {
+  return ctx.aborted ?? ctx.signal.aborted;
+}
+
+/**
+ * A context for one part of a request (a JSON-RPC call of a batch, a chunk of streamed steps):
+ * the request's context with some fields replaced. Its prototype is the request's context, so the
+ * signal stays the request's own, still made on first use (a spread would make it at once).
+ */
+export function partOf(ctx: OperationContext, fields: Partial<OperationContext>): OperationContext {
+  // Defined, not assigned: a request context's signal is a getter without a setter.
+  const own = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, { value, enumerable: true }]));
+  return Object.create(ctx, own) as OperationContext;
 }
 
 export function defineOperation<P extends TSchema, R extends TSchema>(

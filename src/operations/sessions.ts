@@ -22,7 +22,7 @@ import type { IdempotencyCommit, SessionStore } from '../sessions/store.js';
 import { trainSteps } from '../compute/train-steps.js';
 import { examplesPerStep } from '../sessions/train.js';
 import { COST_HISTORY_LENGTH, etagOf, expiresAtOf, ifMatchAccepts, toView } from '../sessions/view.js';
-import { defineOperation, type OperationContext } from './operation.js';
+import { defineOperation, isAborted, type OperationContext } from './operation.js';
 
 const ID_SYNTAX = /^[A-Za-z0-9_-]{1,64}$/;
 /** Compare-and-set attempts before a step request gives up with 409. */
@@ -133,7 +133,7 @@ async function stepOnce(
     checkWorkBudget(parameterCount(state.net), examplesPerStep(state, batch), budgetSteps, ctx.config.limits, '/steps');
     // In the compute pool when the steps are costly (the same bits: the same code on a copy).
     const costs = await trainSteps(state, { steps, learningRate: request.learningRate ?? state.optimizer.learningRate, batch }, ctx);
-    if (ctx.signal.aborted) throw new ServiceError('conflict', 'The client went away before the steps were committed; nothing was committed.');
+    if (isAborted(ctx)) throw new ServiceError('conflict', 'The client went away before the steps were committed; nothing was committed.');
     state.updatedAt = ctx.services.now();
     state.costHistory = [...state.costHistory, ...costs].slice(-COST_HISTORY_LENGTH);
     const body = { step: state.step, costs, ...(request.includeNetwork === false ? {} : { network: fromDenseNetwork(state.net) }) };

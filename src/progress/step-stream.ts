@@ -4,7 +4,7 @@
 // Transport-free: the route frames these events as NDJSON or server-sent events.
 import type { StepRequest, StepResponse } from '../../schemas/sessions.js';
 import { type Problem, ServiceError, isServiceError } from '../errors.js';
-import type { OperationContext } from '../operations/operation.js';
+import { type OperationContext, partOf } from '../operations/operation.js';
 import { assertStepsAllowed, stepChunk } from '../operations/sessions.js';
 
 export interface ProgressEvent {
@@ -85,7 +85,7 @@ export async function* streamSteps(request: StepRequest, ctx: OperationContext, 
     const last = costs.length + n === total;
     const first = costs.length === 0;
     // If-Match names the version before the request: only the first chunk can be held to it.
-    const chunkCtx = first ? ctx : { ...ctx, ifMatch: undefined, meta: {}, signal: options.streamSignal ?? ctx.signal };
+    const chunkCtx = first ? ctx : partOf(ctx, { ifMatch: undefined, meta: {}, ...(options.streamSignal ? { signal: options.streamSignal, aborted: undefined } : {}) });
     const chunkStarted = clock();
     let body: StepResponse;
     try {

@@ -2,7 +2,7 @@
 // send). Generic over the operation table: a method is an entry of the Map, nothing else.
 import { Type } from 'typebox';
 import { isServiceError, ServiceError } from '../errors.js';
-import type { Operation, OperationContext } from '../operations/operation.js';
+import { type Operation, type OperationContext, isAborted, partOf } from '../operations/operation.js';
 import { assertValid } from '../validation.js';
 import { runOperation } from '../http/operation-route.js';
 import { buildOpenRpcDocument, DISCOVER } from './discover.js';
@@ -42,7 +42,7 @@ export function createDispatcher(operations: ReadonlyMap<string, Operation>): Di
     }
     assertValid(op!.params, params, 'params');
     // RPC has no request headers per call: If-Match and Idempotency-Key are REST-only.
-    const ctx: OperationContext = { ...context, ifMatch: undefined, idempotencyKey: undefined, meta: {} };
+    const ctx = partOf(context, { ifMatch: undefined, idempotencyKey: undefined, meta: {} });
     // Timed in the metrics, and a computation past the handler timeout is a -32003 (as on REST).
     return runOperation(op!, params as never, ctx);
   }
@@ -88,7 +88,7 @@ export function createDispatcher(operations: ReadonlyMap<string, Operation>): Di
     // batch always gives the same bytes. A client that went away stops the rest.
     const responses: RpcResponse[] = [];
     for (const member of body) {
-      if (context.signal.aborted) break;
+      if (isAborted(context)) break;
       const response = await answer(member, context);
       if (response) responses.push(response);
     }
