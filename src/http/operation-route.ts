@@ -9,7 +9,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 import { type Operation, type OperationContext, type ResponseMeta, isAborted } from '../operations/operation.js';
-import { timeOperation } from './metrics.js';
 import { requestAborted, requestSignalOf } from './request-signal.js';
 import { type RequestHeaderName, type ResponseHeaderName, requestHeadersSchema, responseHeaders } from './headers.js';
 import { PROBLEM_JSON, handlerTimeout } from './problems.js';
@@ -86,8 +85,14 @@ export function contextOf(request: FastifyRequest, reply: FastifyReply): Operati
  * a 503 would make its client retry it: that one answers late.
  */
 export async function runOperation<P, R>(op: { name: string; run(params: P, ctx: OperationContext): R | Promise<R> }, params: P, ctx: OperationContext): Promise<R> {
+  const timed = ctx.services.metrics?.computeDuration.series(op.name);
   const started = performance.now();
-  const result = await timeOperation(ctx.services.metrics, op.name, () => op.run(params, ctx));
+  let result: R;
+  try {
+    result = await op.run(params, ctx);
+  } finally {
+    timed?.observe((performance.now() - started) / 1000);
+  }
   const limit = ctx.config.handlerTimeoutMs;
   const pure = Object.keys(ctx.meta).length === 0;
   if (pure && (isAborted(ctx) || (limit > 0 && performance.now() - started > limit))) throw handlerTimeout();
