@@ -45,8 +45,6 @@ class RequestContext implements OperationContext {
   readonly services: Services;
   readonly principal: string;
   readonly log: FastifyBaseLogger;
-  readonly ifMatch: string | undefined;
-  readonly idempotencyKey: string | undefined;
   readonly meta: ResponseMeta = {};
 
   constructor(private readonly request: FastifyRequest, private readonly reply: FastifyReply) {
@@ -55,8 +53,15 @@ class RequestContext implements OperationContext {
     this.services = app.services;
     this.principal = request.principal ?? '';
     this.log = request.log;
-    this.ifMatch = firstHeader(request, 'if-match');
-    this.idempotencyKey = firstHeader(request, 'idempotency-key');
+  }
+
+  // Read when asked (session operations): most requests never look.
+  get ifMatch(): string | undefined {
+    return firstHeader(this.request, 'if-match');
+  }
+
+  get idempotencyKey(): string | undefined {
+    return firstHeader(this.request, 'idempotency-key');
   }
 
   get signal(): AbortSignal {
