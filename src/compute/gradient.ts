@@ -10,6 +10,7 @@ import type { Encoding } from '../../schemas/common.js';
 import { encodeMatrix, encodeVector } from '../encoding/f64.js';
 import { JoinedNumbers } from '../encoding/joined-numbers.js';
 import { assertFinite, type Quantity } from './finite.js';
+import { forwardResultText, gradientResultText } from './gradient-text.js';
 
 export interface Conventions { cost: CostName; reduction: Reduction }
 
@@ -88,8 +89,8 @@ function gradientQuantities(net: DenseNetwork, gradient: Gradient, path: string,
   ]);
 }
 
-export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions, encoding: ArrayForm = 'json'): ForwardResponse {
-  const { row } = writerOf(encoding);
+/** The forward pass and, with targets, the costs: every value checked finite (a 422 names the first that is not). */
+function checkedForward(net: DenseNetwork, batch: Batch, conventions: Conventions) {
   const trace = forwardPass(net, batch);
   const L = net.layers.length;
   const quantities: Quantity[] = [];
@@ -104,6 +105,13 @@ export function computeForward(net: DenseNetwork, batch: Batch, conventions: Con
     quantities.push({ name: 'cost C', path: '/cost', data: Float64Array.of(costs.cost), width: 0 });
   }
   assertFinite(quantities);
+  return { trace, costs };
+}
+
+export function computeForward(net: DenseNetwork, batch: Batch, conventions: Conventions, encoding: ArrayForm = 'json'): ForwardResponse {
+  const { row } = writerOf(encoding);
+  const { trace, costs } = checkedForward(net, batch, conventions);
+  const L = net.layers.length;
   const nOut = net.layers[L - 1].nOut;
   const examples = [];
   for (let e = 0; e < batch.count; e++) {
@@ -118,6 +126,12 @@ export function computeForward(net: DenseNetwork, batch: Batch, conventions: Con
   return costs ? { cost: costs.cost, outputs, examples } : { outputs, examples };
 }
 
+/** JSON.stringify(computeForward(…)) of the json encoding, written from the arrays (gradient-text.ts). */
+export function computeForwardText(net: DenseNetwork, batch: Batch, conventions: Conventions): string {
+  const { trace, costs } = checkedForward(net, batch, conventions);
+  return forwardResultText(net, batch, trace, costs);
+}
+
 export interface ResolvedInclude { activations: boolean; sensitivities: boolean; vector: boolean; exampleGradients: boolean }
 
 export function resolveInclude(include: Include | undefined): ResolvedInclude {
@@ -129,14 +143,24 @@ export function resolveInclude(include: Include | undefined): ResolvedInclude {
   };
 }
 
-export function computeGradient(
-  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, encoding: ArrayForm = 'json',
-): GradientResponse {
+/** Backpropagation with every value checked finite (a 422 names the first that is not). */
+function checkedBackprop(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): BackpropResult {
   // Fields named, not spread: a spread with one more key took V8's slow path and made a map per request.
   const result = backprop(net, batch, { cost: conventions.cost, reduction: conventions.reduction, exampleGradients: include.exampleGradients });
   // The common case (all finite) scans the arrays without building the named list.
   if (!allFinite(checkedArrays(net, result, include))) assertFinite(gradientResultQuantities(net, result, include));
-  return presentGradientResult(net, batch, conventions, include, result, encoding);
+  return result;
+}
+
+export function computeGradient(
+  net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, encoding: ArrayForm = 'json',
+): GradientResponse {
+  return presentGradientResult(net, batch, conventions, include, checkedBackprop(net, batch, conventions, include), encoding);
+}
+
+/** JSON.stringify(computeGradient(…)) of the json encoding, written from the arrays (gradient-text.ts). */
+export function computeGradientText(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): string {
+  return gradientResultText(net, batch, conventions, include, checkedBackprop(net, batch, conventions, include));
 }
 
 /** The arrays gradientResultQuantities names, without the names. */

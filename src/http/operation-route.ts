@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../schemas/common.js';
-import { RawJson, UnparsedJson } from '../compute/raw-json.js';
+import { JsonText, RawJson, UnparsedJson } from '../compute/raw-json.js';
 import type { OffloadableName } from '../compute/tasks.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
@@ -46,8 +46,10 @@ class RequestContext implements OperationContext {
   readonly principal: string;
   readonly log: FastifyBaseLogger;
   readonly meta: ResponseMeta = {};
+  readonly textAllowed: boolean;
 
-  constructor(private readonly request: FastifyRequest, private readonly reply: FastifyReply) {
+  constructor(private readonly request: FastifyRequest, private readonly reply: FastifyReply, textAllowed: boolean) {
+    this.textAllowed = textAllowed;
     const app = request.server;
     this.config = app.config;
     this.services = app.services;
@@ -78,8 +80,9 @@ function firstHeader(request: FastifyRequest, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function contextOf(request: FastifyRequest, reply: FastifyReply): OperationContext {
-  return new RequestContext(request, reply);
+/** A request's context; textAllowed where the caller sends a JsonText result as it is (the REST door). */
+export function contextOf(request: FastifyRequest, reply: FastifyReply, options: { textAllowed?: boolean } = {}): OperationContext {
+  return new RequestContext(request, reply, options.textAllowed === true);
 }
 
 /**
@@ -159,7 +162,7 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
     } : {}),
     ...(op.offloadable && hasBody ? { config: { offloadBody: true } } : {}),
     handler: async (request, reply) => {
-      const ctx = contextOf(request, reply);
+      const ctx = contextOf(request, reply, { textAllowed: true });
       let result;
       try {
         result = request.body instanceof UnparsedJson
@@ -177,10 +180,13 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
       reply.code(meta.status ?? status);
       // Serialized in a worker already: the bytes go out as they are.
       if (result instanceof RawJson) return sendRawJson(request, reply, result);
+      if (result instanceof JsonText) return reply.type(JSON_UTF8).send(result.text);
       return result ?? reply.send();
     },
   });
 }
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
 
 /**
  * Bytes a worker serialized, sent as they are. Once the response is over (sent, or the client
@@ -191,7 +197,7 @@ function sendRawJson(request: FastifyRequest, reply: FastifyReply, result: RawJs
   const { buffer, byteOffset, byteLength } = result.bytes;
   const pool = request.server.services.compute;
   if (pool && buffer instanceof ArrayBuffer) reply.raw.once('close', () => pool.recycle(buffer));
-  return reply.type('application/json; charset=utf-8').send(Buffer.from(buffer, byteOffset, byteLength));
+  return reply.type(JSON_UTF8).send(Buffer.from(buffer, byteOffset, byteLength));
 }
 
 /**

@@ -1,9 +1,9 @@
 // forward and gradient: stateless computations on a network given in the request.
 import { ForwardRequest, ForwardResponse, GradientRequest, GradientResponse } from '../../schemas/compute.js';
-import { arrayFormOf, computeForward, computeGradient, conventionsOf, resolveInclude } from '../compute/gradient.js';
+import { arrayFormOf, computeForward, computeForwardText, computeGradient, computeGradientText, conventionsOf, resolveInclude } from '../compute/gradient.js';
 import { checkWorkBudget, prepareComputation } from '../compute/prepare.js';
 import { parameterCount } from '../core/parameters.js';
-import { RawJson } from '../compute/raw-json.js';
+import { JsonText, RawJson } from '../compute/raw-json.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
 /** Whether a request of this much work (parameters × examples) goes to the worker pool. */
@@ -25,6 +25,7 @@ export const forward = defineOperation({
       const args = { net, batch, conventions: conventionsOf(request), encoding: request.encoding };
       return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal, { move: true })) as never;
     }
+    if (ctx.textAllowed && request.encoding !== 'f64') return new JsonText(computeForwardText(net, batch, conventionsOf(request))) as never;
     return computeForward(net, batch, conventionsOf(request), arrayFormOf(request.encoding, ctx.viewsAllowed === true));
   },
 });
@@ -45,6 +46,7 @@ export const gradient = defineOperation({
     if (offloaded(work, ctx)) {
       return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal, { move: true })) as never;
     }
+    if (ctx.textAllowed && args.encoding !== 'f64') return new JsonText(computeGradientText(args.net, args.batch, args.conventions, args.include)) as never;
     return computeGradient(args.net, args.batch, args.conventions, args.include, arrayFormOf(args.encoding, ctx.viewsAllowed === true));
   },
 });

@@ -32,6 +32,11 @@ export interface OperationContext {
    * be Float64Array views into the computation's arrays instead of copies.
    */
   viewsAllowed?: boolean;
+  /**
+   * Set where the door sends a JsonText result's text as it is (REST): an operation may then
+   * write its result as JSON text itself, straight from its arrays.
+   */
+  textAllowed?: boolean;
 }
 
 export interface Operation<Params extends TSchema = TSchema, Result extends TSchema = TSchema> {
