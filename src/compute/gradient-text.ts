@@ -6,6 +6,7 @@
 // element by element. Numbers are written by JavaScript's ToString, which is JSON's for finite
 // numbers (-0 included); every number here has been checked finite.
 import type { BackpropResult, Gradient } from '../core/backprop.js';
+import { COSTS, REDUCTIONS } from '../core/costs.js';
 import type { ForwardTrace } from '../core/forward.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import { parameterCount } from '../core/parameters.js';
@@ -51,8 +52,12 @@ function vectorText(gradient: Gradient): string {
   return text + ']';
 }
 
+/** JSON strings of the names a request may give (JSON.stringify of each, once, instead of per request). */
+const QUOTED = new Map<string, string>([...COSTS, ...REDUCTIONS].map((name) => [name, JSON.stringify(name)]));
+const quoted = (name: string) => QUOTED.get(name) ?? JSON.stringify(name);
+
 function conventionsText(conventions: Conventions): string {
-  return `{"cost":${JSON.stringify(conventions.cost)},"reduction":${JSON.stringify(conventions.reduction)}}`;
+  return '{"cost":' + quoted(conventions.cost) + ',"reduction":' + quoted(conventions.reduction) + '}';
 }
 
 /** JSON.stringify(presentGradientResult(…)) for the json encoding, key order included. */

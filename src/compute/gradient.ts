@@ -3,6 +3,7 @@
 import { backprop, batchCost, type BackpropResult, type Gradient } from '../core/backprop.js';
 import { type CostName, DEFAULT_COST, DEFAULT_REDUCTION, type Reduction } from '../core/costs.js';
 import { forwardPass } from '../core/forward.js';
+import { type Alloc, Arena, freshArrays } from '../core/arena.js';
 import { type Batch, type DenseNetwork } from '../core/network.js';
 import { flatten, parameterCount } from '../core/parameters.js';
 import type { ForwardResponse, GradientResponse, Include } from '../../schemas/compute.js';
@@ -90,8 +91,8 @@ function gradientQuantities(net: DenseNetwork, gradient: Gradient, path: string,
 }
 
 /** The forward pass and, with targets, the costs: every value checked finite (a 422 names the first that is not). */
-function checkedForward(net: DenseNetwork, batch: Batch, conventions: Conventions) {
-  const trace = forwardPass(net, batch);
+function checkedForward(net: DenseNetwork, batch: Batch, conventions: Conventions, alloc: Alloc = freshArrays) {
+  const trace = forwardPass(net, batch, alloc);
   const L = net.layers.length;
   const quantities: Quantity[] = [];
   for (let l = 1; l <= L; l++) {
@@ -99,7 +100,7 @@ function checkedForward(net: DenseNetwork, batch: Batch, conventions: Convention
     quantities.push({ name: `z⁽${l}⁾`, path: `/examples/{e}/layers/${l - 1}/z`, data: trace.z[l], width: w });
     quantities.push({ name: `a⁽${l}⁾`, path: `/examples/{e}/layers/${l - 1}/a`, data: trace.a[l], width: w });
   }
-  const costs = batch.targets ? batchCost(net, trace, batch.targets, conventions.cost, conventions.reduction) : undefined;
+  const costs = batch.targets ? batchCost(net, trace, batch.targets, conventions.cost, conventions.reduction, alloc) : undefined;
   if (costs) {
     quantities.push({ name: 'cost C₀', path: '/examples/{e}/cost', data: costs.exampleCosts, width: 1 });
     quantities.push({ name: 'cost C', path: '/cost', data: Float64Array.of(costs.cost), width: 0 });
@@ -128,9 +129,16 @@ export function computeForward(net: DenseNetwork, batch: Batch, conventions: Con
 
 /** JSON.stringify(computeForward(…)) of the json encoding, written from the arrays (gradient-text.ts). */
 export function computeForwardText(net: DenseNetwork, batch: Batch, conventions: Conventions): string {
-  const { trace, costs } = checkedForward(net, batch, conventions);
-  return forwardResultText(net, batch, trace, costs);
+  try {
+    const { trace, costs } = checkedForward(net, batch, conventions, textArena.take);
+    return forwardResultText(net, batch, trace, costs);
+  } finally {
+    textArena.reset();
+  }
 }
+
+/** The arrays of a response written as text at once (below): dead when it is written, so reused by the next. */
+const textArena = new Arena();
 
 export interface ResolvedInclude { activations: boolean; sensitivities: boolean; vector: boolean; exampleGradients: boolean }
 
@@ -144,9 +152,9 @@ export function resolveInclude(include: Include | undefined): ResolvedInclude {
 }
 
 /** Backpropagation with every value checked finite (a 422 names the first that is not). */
-function checkedBackprop(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): BackpropResult {
+function checkedBackprop(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude, alloc: Alloc = freshArrays): BackpropResult {
   // Fields named, not spread: a spread with one more key took V8's slow path and made a map per request.
-  const result = backprop(net, batch, { cost: conventions.cost, reduction: conventions.reduction, exampleGradients: include.exampleGradients });
+  const result = backprop(net, batch, { cost: conventions.cost, reduction: conventions.reduction, exampleGradients: include.exampleGradients, alloc });
   // The common case (all finite) scans the arrays without building the named list.
   if (!allFinite(checkedArrays(net, result, include))) assertFinite(gradientResultQuantities(net, result, include));
   return result;
@@ -160,7 +168,11 @@ export function computeGradient(
 
 /** JSON.stringify(computeGradient(…)) of the json encoding, written from the arrays (gradient-text.ts). */
 export function computeGradientText(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): string {
-  return gradientResultText(net, batch, conventions, include, checkedBackprop(net, batch, conventions, include));
+  try {
+    return gradientResultText(net, batch, conventions, include, checkedBackprop(net, batch, conventions, include, textArena.take));
+  } finally {
+    textArena.reset();
+  }
 }
 
 /** The arrays gradientResultQuantities names, without the names. */

@@ -6,6 +6,7 @@
 // and the batch cost C = (1/n) Σ C₀ (mean) or Σ C₀ (sum), whose gradient is the same reduction
 // of the per-example gradients.
 import { backpropActivation } from './activations.js';
+import { type Alloc, freshArrays } from './arena.js';
 import { type CostName, type Reduction, costGradient, exampleCost, fusedOutputDelta } from './costs.js';
 import { type ForwardTrace, forwardPass } from './forward.js';
 import { accumulateWeightGradient, backpropInput } from './kernels.js';
@@ -21,6 +22,8 @@ export interface BackpropOptions {
   exampleGradients?: boolean;
   /** Leave ∇C out: `gradient` has no layers (backprop-split.ts forms it per chunk itself). */
   skipWeightGradient?: boolean;
+  /** Where every array of the result comes from (arena.ts): its own buffer each unless told. */
+  alloc?: Alloc;
 }
 
 export interface BackpropResult {
@@ -40,16 +43,16 @@ export interface BackpropResult {
   exampleGradients?: Gradient[];
 }
 
-export function zeroGradient(net: DenseNetwork): Gradient {
-  return { layers: net.layers.map((l) => ({ weights: new Float64Array(l.nOut * l.nIn), biases: new Float64Array(l.nOut) })) };
+export function zeroGradient(net: DenseNetwork, alloc: Alloc = freshArrays): Gradient {
+  return { layers: net.layers.map((l) => ({ weights: alloc(l.nOut * l.nIn), biases: alloc(l.nOut) })) };
 }
 
 /** Batch cost: per-example C₀ and their reduction. Needs targets. */
-export function batchCost(net: DenseNetwork, trace: ForwardTrace, targets: Float64Array, cost: CostName, reduction: Reduction) {
+export function batchCost(net: DenseNetwork, trace: ForwardTrace, targets: Float64Array, cost: CostName, reduction: Reduction, alloc: Alloc = freshArrays) {
   const last = net.layers[net.layers.length - 1];
   const L = net.layers.length;
-  const exampleCosts = new Float64Array(trace.rows);
-  const scratch = new Float64Array(last.nOut);
+  const exampleCosts = alloc(trace.rows);
+  const scratch = alloc(last.nOut);
   let total = 0;
   for (let e = 0; e < trace.rows; e++) {
     exampleCosts[e] = exampleCost(cost, last.activation, trace.z[L], trace.a[L], targets, e * last.nOut, last.nOut, scratch);
@@ -62,26 +65,27 @@ export function backprop(net: DenseNetwork, batch: Batch, options: BackpropOptio
   if (!batch.targets) throw new Error('backprop needs targets');
   const rows = batch.count;
   const L = net.layers.length;
-  const trace = forwardPass(net, batch);
-  const { exampleCosts, cost } = batchCost(net, trace, batch.targets, options.cost, options.reduction);
+  const alloc = options.alloc ?? freshArrays;
+  const trace = forwardPass(net, batch, alloc);
+  const { exampleCosts, cost } = batchCost(net, trace, batch.targets, options.cost, options.reduction, alloc);
 
   const dCda: Float64Array[] = new Array(L + 1);
   const dCdz: Float64Array[] = new Array(L + 1);
   const out = net.layers[L - 1];
-  dCda[L] = new Float64Array(rows * out.nOut);
-  dCdz[L] = new Float64Array(rows * out.nOut);
+  dCda[L] = alloc(rows * out.nOut);
+  dCdz[L] = alloc(rows * out.nOut);
   costGradient(options.cost, out.activation, trace.z[L], trace.a[L], batch.targets, dCda[L], rows, out.nOut);
   if (!fusedOutputDelta(options.cost, out.activation, trace.a[L], batch.targets, dCdz[L], rows, out.nOut)) {
     backpropActivation(out.activation, out.alpha, trace.z[L], trace.a[L], dCda[L], dCdz[L], rows, out.nOut);
   }
 
   // Skipped, it stays empty: backprop-split.ts forms it per chunk, and 0.9 MB of zeros for `wide` cost a page fault per 4 KiB.
-  const gradient = options.skipWeightGradient ? { layers: [] } : zeroGradient(net);
-  const perExample = options.exampleGradients ? Array.from({ length: rows }, () => zeroGradient(net)) : undefined;
+  const gradient = options.skipWeightGradient ? { layers: [] } : zeroGradient(net, alloc);
+  const perExample = options.exampleGradients ? Array.from({ length: rows }, () => zeroGradient(net, alloc)) : undefined;
   for (let l = L; l >= 1; l--) {
     const layer = net.layers[l - 1];
     if (l < L) {
-      dCdz[l] = new Float64Array(rows * layer.nOut);
+      dCdz[l] = alloc(rows * layer.nOut);
       backpropActivation(layer.activation, layer.alpha, trace.z[l], trace.a[l], dCda[l], dCdz[l], rows, layer.nOut);
     }
     if (!options.skipWeightGradient) {
@@ -94,7 +98,7 @@ export function backprop(net: DenseNetwork, batch: Batch, options: BackpropOptio
         accumulateWeightGradient(trace.a[l - 1], dCdz[l], ge.weights, ge.biases, e, e + 1, layer.nIn, layer.nOut);
       }
     }
-    dCda[l - 1] = new Float64Array(rows * layer.nIn);
+    dCda[l - 1] = alloc(rows * layer.nIn);
     backpropInput(dCdz[l], layer.weights, dCda[l - 1], rows, layer.nIn, layer.nOut);
   }
   if (options.reduction === 'mean') {

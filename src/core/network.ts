@@ -92,7 +92,9 @@ export function toDenseNetwork(network: NetworkJson): DenseNetwork {
       layer.weights.forEach((row, j) => weights.set(row, j * nIn));
       const activation = layer.activation ?? DEFAULT_ACTIVATION;
       const alpha = activation === 'leaky_relu' ? (layer.alpha ?? DEFAULT_LEAKY_ALPHA) : 0;
-      return { nIn, nOut, weights, biases: Float64Array.from(layer.biases), activation, alpha };
+      const biases = new Float64Array(nOut);
+      biases.set(layer.biases);
+      return { nIn, nOut, weights, biases, activation, alpha };
     }),
   };
 }

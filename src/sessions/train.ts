@@ -1,6 +1,7 @@
 // The steps of one request: gradient of C on the step's batch, then θ ← θ − η∇ (or with
 // momentum v ← μv − η∇, θ ← θ + v). Runs in slices, yielding to the event loop between them,
 // so a long request never freezes the server; a diverging step throws and nothing is kept.
+import { Arena } from '../core/arena.js';
 import { backprop, zeroGradient } from '../core/backprop.js';
 import type { Batch, DenseNetwork } from '../core/network.js';
 import { miniBatchIndices, sgdUpdate } from '../core/train.js';
@@ -74,9 +75,12 @@ export async function runSteps(state: SessionState, plan: StepPlan, signal: Abor
   const sgd = { learningRate: plan.learningRate, momentum: state.optimizer.momentum };
   if (sgd.momentum !== 0 && !state.velocity) state.velocity = zeroGradient(state.net);
   let sliceStart = Date.now();
+  // A step's arrays are dead once it is applied: the next step's are cut from the same buffers.
+  const arena = new Arena();
   for (let k = 0; k < plan.steps; k++) {
+    arena.reset();
     const step = state.step + 1;
-    const { cost, gradient } = backprop(state.net, stepBatch(state, plan, state.step), { cost: state.cost, reduction: state.reduction });
+    const { cost, gradient } = backprop(state.net, stepBatch(state, plan, state.step), { cost: state.cost, reduction: state.reduction, alloc: arena.take });
     if (!Number.isFinite(cost)) throw diverged(step, [{ path: '/costs', message: `the batch cost C is ${cost} at step ${step}` }]);
     const badGradient = nonFinite(state.net, gradient.layers, '∂C', step);
     if (badGradient.length > 0) throw diverged(step, badGradient);
