@@ -92,20 +92,32 @@ export function contextOf(request: FastifyRequest, reply: FastifyReply, options:
  * that reports response meta (sessions: ETag, Location, status) may have committed a write, and
  * a 503 would make its client retry it: that one answers late.
  */
-export async function runOperation<P, R>(op: { name: string; run(params: P, ctx: OperationContext): R | Promise<R> }, params: P, ctx: OperationContext): Promise<R> {
+export function runOperation<P, R>(op: { name: string; run(params: P, ctx: OperationContext): R | Promise<R> }, params: P, ctx: OperationContext): R | Promise<R> {
   const timed = ctx.services.metrics?.computeDuration.series(op.name);
   const started = performance.now();
-  let result: R;
-  try {
-    result = await op.run(params, ctx);
-  } finally {
+  const finish = (result: R): R => {
+    const ended = performance.now();
+    timed?.observe((ended - started) / 1000);
+    const limit = ctx.config.handlerTimeoutMs;
+    const pure = Object.keys(ctx.meta).length === 0;
+    if (pure && (isAborted(ctx) || (limit > 0 && ended - started > limit))) throw handlerTimeout();
+    return result;
+  };
+  const failed = (error: unknown): never => {
     timed?.observe((performance.now() - started) / 1000);
+    throw error;
+  };
+  let outcome: R | Promise<R>;
+  try {
+    outcome = op.run(params, ctx);
+  } catch (error) {
+    return failed(error);
   }
-  const limit = ctx.config.handlerTimeoutMs;
-  const pure = Object.keys(ctx.meta).length === 0;
-  if (pure && (isAborted(ctx) || (limit > 0 && performance.now() - started > limit))) throw handlerTimeout();
-  return result;
+  // Synchronous where the operation is (a computation here): no promise, no turn of the microtask queue.
+  return isPromise(outcome) ? outcome.then(finish, failed) : finish(outcome);
 }
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
 
 /** An offloadable operation run whole in a compute worker from its unparsed body (json-body.ts). */
 function inWorker(op: Operation) {
@@ -161,29 +173,39 @@ export function mountOperation(app: FastifyInstance, op: Operation, options: Rou
       },
     } : {}),
     ...(op.offloadable && hasBody ? { config: { offloadBody: true } } : {}),
-    handler: async (request, reply) => {
+    // Not async: a computation done here answers at once, without promises in between.
+    handler: (request, reply) => {
       const ctx = contextOf(request, reply, { textAllowed: true });
-      let result;
+      const answer = (result: unknown) => respond(reply, ctx, status, result);
+      const refused = (error: unknown) => {
+        if (reply.sent) return; // the timeout already answered; the work stopped on its signal
+        throw error;
+      };
+      let outcome: unknown;
       try {
-        result = request.body instanceof UnparsedJson
-          ? await runOperation(inWorker(op), request.body, ctx)
-          : await runOperation(op, paramsOf(request) as never, ctx);
-      } catch (err) {
-        if (reply.sent) return reply; // the timeout already answered; the work stopped on its signal
-        throw err;
+        outcome = request.body instanceof UnparsedJson
+          ? runOperation(inWorker(op), request.body, ctx)
+          : runOperation(op, paramsOf(request) as never, ctx);
+      } catch (error) {
+        return refused(error);
       }
-      if (reply.sent) return reply; // the timeout already answered
-      const { meta } = ctx;
-      if (meta.etag) reply.header('etag', meta.etag);
-      if (meta.location) reply.header('location', meta.location);
-      if (meta.replayed) reply.header('idempotent-replayed', 'true');
-      reply.code(meta.status ?? status);
-      // Serialized in a worker already: the bytes go out as they are.
-      if (result instanceof RawJson) return sendRawJson(request, reply, result);
-      if (result instanceof JsonText) return reply.type(JSON_UTF8).send(result.text);
-      return result ?? reply.send();
+      return isPromise(outcome) ? outcome.then(answer, refused) : answer(outcome);
     },
   });
+}
+
+/** The success response of an operation: its meta as headers and status, its result as the body. */
+function respond(reply: FastifyReply, ctx: OperationContext, status: number, result: unknown): void {
+  if (reply.sent) return; // the timeout already answered
+  const { meta } = ctx;
+  if (meta.etag) reply.header('etag', meta.etag);
+  if (meta.location) reply.header('location', meta.location);
+  if (meta.replayed) reply.header('idempotent-replayed', 'true');
+  reply.code(meta.status ?? status);
+  // Serialized in a worker already, or written as text here: the bytes go out as they are.
+  if (result instanceof RawJson) sendRawJson(reply.request, reply, result);
+  else if (result instanceof JsonText) reply.type(JSON_UTF8).send(result.text);
+  else reply.send(result ?? undefined); // no result (a delete): no body
 }
 
 const JSON_UTF8 = 'application/json; charset=utf-8';

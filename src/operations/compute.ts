@@ -17,13 +17,14 @@ export const forward = defineOperation({
   params: ForwardRequest,
   result: ForwardResponse,
   offloadable: true,
-  async run(request, ctx) {
+  // Not async: a request computed here answers without a promise (runOperation waits only on one).
+  run(request, ctx) {
     const { net, batch } = prepareComputation(request.network, request.examples, ctx.config.limits);
     const work = parameterCount(net) * batch.count;
     checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
     if (offloaded(work, ctx)) {
       const args = { net, batch, conventions: conventionsOf(request), encoding: request.encoding };
-      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal, { move: true })) as never;
+      return ctx.services.compute!.runCompute({ kind: 'forwardJson', args }, ctx.signal, { move: true }).then((bytes) => new RawJson(bytes)) as never;
     }
     if (ctx.textAllowed && request.encoding !== 'f64') return new JsonText(computeForwardText(net, batch, conventionsOf(request))) as never;
     return computeForward(net, batch, conventionsOf(request), arrayFormOf(request.encoding, ctx.viewsAllowed === true));
@@ -38,13 +39,13 @@ export const gradient = defineOperation({
   params: GradientRequest,
   result: GradientResponse,
   offloadable: true,
-  async run(request, ctx) {
+  run(request, ctx) {
     const { net, batch } = prepareComputation(request.network, request.examples, ctx.config.limits, { requireTargets: true });
     const work = parameterCount(net) * batch.count;
     checkWorkBudget(parameterCount(net), batch.count, 1, ctx.config.limits, '/examples');
     const args = { net, batch, conventions: conventionsOf(request), include: resolveInclude(request.include), encoding: request.encoding };
     if (offloaded(work, ctx)) {
-      return new RawJson(await ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal, { move: true })) as never;
+      return ctx.services.compute!.runCompute({ kind: 'gradientJson', args }, ctx.signal, { move: true }).then((bytes) => new RawJson(bytes)) as never;
     }
     if (ctx.textAllowed && args.encoding !== 'f64') return new JsonText(computeGradientText(args.net, args.batch, args.conventions, args.include)) as never;
     return computeGradient(args.net, args.batch, args.conventions, args.include, arrayFormOf(args.encoding, ctx.viewsAllowed === true));
