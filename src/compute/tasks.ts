@@ -8,6 +8,7 @@ import type { Batch, DenseNetwork } from '../core/network.js';
 import type { Encoding } from '../../schemas/common.js';
 import { jsonBytes } from '../encoding/json-bytes.js';
 import { parseRequestJson } from '../encoding/safe-json.js';
+import { forgetNoF64Note } from '../encoding/f64.js';
 import type { Config } from '../config.js';
 import { ServiceError } from '../errors.js';
 import { forward, gradient } from '../operations/compute.js';
@@ -53,7 +54,8 @@ async function operationJson(a: OperationArgs): Promise<Uint8Array> {
 
 export const tasks = {
   /** A large request body, parsed here so that the event loop only deserializes the result. */
-  parseJson: parseBody,
+  // The value is checked on the event loop (a copy of it): this thread's note of it would only hold it.
+  parseJson: (a: { bytes: Uint8Array }) => { const value = parseBody(a); forgetNoF64Note(); return value; },
   /** A large request to forward or gradient, from its body's bytes to its response's. */
   operationJson,
   /** The whole POST /v1/gradient response body, serialized. */
