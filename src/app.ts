@@ -14,7 +14,8 @@ import { registerContentEncoding } from './http/content-encoding.js';
 import { deferringUnparsed, registerJsonBodyParser } from './http/json-body.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerShutdown } from './http/shutdown.js';
-import { registerHandlerTimeout } from './http/timeout.js';
+import { expireRequest } from './http/timeout.js';
+import { InFlight, registerInFlight } from './http/in-flight.js';
 import { registerRequestSignal } from './http/request-signal.js';
 import { type Services, defaultServices } from './services.js';
 import { compile } from './validation.js';
@@ -96,10 +97,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJsonBodyParser(app, services.compute, config.compute.parseInWorkerBytes);
   registerProblemHandlers(app);
   registerMetrics(app, services.metrics);
-  app.decorate('drain', registerShutdown(app));
-  await registerOverload(app, config.overload);
   registerRequestSignal(app);
-  registerHandlerTimeout(app, config.handlerTimeoutMs);
+  // One list of the requests in flight, for the handler timeout and the drain (in-flight.ts).
+  const inFlight = new InFlight(config.handlerTimeoutMs, expireRequest(config.handlerTimeoutMs));
+  const drain = registerShutdown(app, inFlight);
+  app.decorate('drain', drain);
+  registerInFlight(app, inFlight, drain.refuse);
+  await registerOverload(app, config.overload);
   registerAuth(app, config.apiKeys);
   await registerRateLimit(app, { ...config.rateLimit, redis: services.redis });
   await registerDocs(app);

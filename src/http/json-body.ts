@@ -31,10 +31,16 @@ export function registerJsonBodyParser(app: FastifyInstance, pool: ComputePool |
     pool!.runCompute({ kind: 'parseJson', args: { bytes } }, undefined, { move: true }).then((value) => done(null, value), (error: Error) => done(error, undefined));
   });
   if (inWorkerFrom === Infinity) return;
-  // Callback style: an async hook would cost every request a promise.
+  // Callback style: an async hook would cost every request a promise. On the routes that can get
+  // a body parsed in a worker only: a route of an offloadable operation never does (it takes the
+  // body unparsed), nor does one without a body, and a hook costs every request of its route.
   const yieldIfLarge = (request: FastifyRequest, _reply: unknown, done: () => void) => { if (large.has(request)) setImmediate(done); else done(); };
-  app.addHook('preValidation', yieldIfLarge);
-  app.addHook('preHandler', yieldIfLarge);
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    if (route.config?.offloadBody || !methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH')) return;
+    route.preValidation = [yieldIfLarge, ...([] as unknown[]).concat(route.preValidation ?? [])] as never;
+    route.preHandler = [yieldIfLarge, ...([] as unknown[]).concat(route.preHandler ?? [])] as never;
+  });
 }
 
 /** A body parsed here: fastify's checks (empty, not JSON, prototype poisoning), a faster scan. */

@@ -91,6 +91,7 @@ describe('graceful shutdown (node dist/src/server.js)', () => {
     const results = await Promise.all(inFlight);
     for (const r of results) {
       expect(r.status).toBe(200);
+      expect(r.headers.connection).toBe('close'); // running when the drain began: closed after it
       expect(r.json.cost).toBeCloseTo(chainCost(r.x, 0), 12);
     }
     const { code, at } = await server.exited;

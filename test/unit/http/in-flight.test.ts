@@ -2,19 +2,19 @@
 // came and went before it, with one timer for all.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Deadlines } from '../../../src/http/timeout.js';
+import { InFlight } from '../../../src/http/in-flight.js';
 
 const TIMEOUT = 100;
-const requestNamed = (name: string) => ({ name }) as unknown as FastifyRequest;
+const requestNamed = (name: string) => ({ name, running: null }) as unknown as FastifyRequest;
 const reply = {} as FastifyReply;
 
-describe('Deadlines', () => {
+describe('InFlight deadlines', () => {
   let expired: [string, number][];
-  let deadlines: Deadlines;
+  let deadlines: InFlight;
   beforeEach(() => {
     vi.useFakeTimers();
     expired = [];
-    deadlines = new Deadlines(TIMEOUT, (request) => { expired.push([(request as unknown as { name: string }).name, Date.now()]); }, () => Date.now());
+    deadlines = new InFlight(TIMEOUT, (request) => { expired.push([(request as unknown as { name: string }).name, Date.now()]); }, () => Date.now());
   });
   afterEach(() => { vi.useRealTimers(); });
 
@@ -48,7 +48,7 @@ describe('Deadlines', () => {
   });
 
   it('keeps later deadlines when an expiry throws, and its timer holds no process', () => {
-    const throwing = new Deadlines(TIMEOUT, (request) => {
+    const throwing = new InFlight(TIMEOUT, (request) => {
       const name = (request as unknown as { name: string }).name;
       expired.push([name, Date.now()]);
       if (name === 'bad') throw new Error('expiry failed');
@@ -62,6 +62,20 @@ describe('Deadlines', () => {
     expect(() => vi.advanceTimersByTime(TIMEOUT)).toThrow('expiry failed');
     vi.advanceTimersByTime(TIMEOUT);
     expect(expired.map(([name]) => name)).toEqual(['bad', 'good']);
+    spy.mockRestore();
+  });
+
+  it('lists the requests in flight, oldest first; without a timeout none expires and no timer is armed', () => {
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    const open = new InFlight(0, () => { throw new Error('no deadline'); }, () => Date.now());
+    const a = open.add(requestNamed('a'), reply);
+    open.add(requestNamed('b'), reply);
+    open.add(requestNamed('c'), reply);
+    open.remove(a);
+    expect([...open].map((r) => (r.request as unknown as { name: string }).name)).toEqual(['b', 'c']);
+    expect(spy).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1e9);
+    expect(open.size).toBe(2);
     spy.mockRestore();
   });
 });
