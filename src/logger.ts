@@ -19,7 +19,7 @@ export interface BatchedDestination {
   flush(callback?: (error?: Error) => void): void;
   /** Writes what is held (on exit: pino and Node call it). */
   flushSync(): void;
-  /** Flushes and stops the periodic flush. */
+  /** Flushes and stops the periodic flush (a line written later still goes out on exit). */
   end(): void;
 }
 
@@ -44,8 +44,7 @@ export function batchedDestination(sink: LineSink, options: { maxChars?: number;
     sink.write(text);
   };
   const timer = setInterval(out, options.intervalMs ?? 100).unref();
-  const onExit = () => out();
-  process.on('exit', onExit);
+  process.on('exit', out);
   return {
     write(line) {
       lines.push(line);
@@ -66,7 +65,6 @@ export function batchedDestination(sink: LineSink, options: { maxChars?: number;
     end() {
       out();
       clearInterval(timer);
-      process.removeListener('exit', onExit);
     },
   };
 }
