@@ -351,8 +351,16 @@ describe.each(storeHarnesses)('sessions on the %s store', (_name, makeHarness) =
       expect(bitsOf(view.network)).toEqual(bitsOf(ref.json().network));
     });
 
+    // xor with a hidden layer of 64: wide enough that 40 000 steps outlast the waits below many
+    // times over (xor's own took under 100 ms once each step's arrays came from an arena).
+    const hidden = Array.from({ length: 64 }, (_, j) => [((j * 7) % 11) / 11 - 0.45, ((j * 7 + 3) % 11) / 11 - 0.45]);
+    const slowXor = { ...xor, network: { layers: [
+      { weights: hidden, biases: hidden.map(() => 0.01) },
+      { weights: [hidden.map((_, k) => (k % 5) / 10 - 0.2)], biases: [0] },
+    ] } };
+
     it('a long step request does not block other requests', async () => {
-      const { id } = await createSession(a, xor);
+      const { id } = await createSession(a, slowXor);
       let done = false;
       const long = post(a, `/v1/sessions/${id}/steps`, { steps: 60_000, includeNetwork: false }).then((r) => { done = true; return r; });
       await new Promise((r) => setTimeout(r, 50));
@@ -365,7 +373,7 @@ describe.each(storeHarnesses)('sessions on the %s store', (_name, makeHarness) =
     });
 
     it('deleting during in-flight steps: 404 for the steps, no resurrection', async () => {
-      const { id } = await createSession(a, xor);
+      const { id } = await createSession(a, slowXor);
       const inflight = post(a, `/v1/sessions/${id}/steps`, { steps: 40_000, includeNetwork: false });
       await new Promise((r) => setTimeout(r, 100));
       expect((await del(b, `/v1/sessions/${id}`)).statusCode).toBe(204);
