@@ -1,8 +1,8 @@
 // The requests in flight, in arrival order, in one list kept by one onRequest and one onResponse
 // hook. Two things need it: the handler timeout (timeout.ts), and the graceful drain (shutdown.ts),
 // which closes the connections of the requests running when it starts, after their response.
-// A hook costs every request its call, and these concerns used six (an onSend among them, whose
-// runner fastify then skips): together ~7 % of a small request's CPU.
+// A hook costs every request its call, and these concerns used six, an onSend among them (with
+// none, fastify skips its onSend runner): three now, a small saving (~1 % of a tiny request).
 //
 // With one timeout for all, arrival order is also the order deadlines pass in, so one timer, for
 // the oldest, serves them all, and a request that ends only unlinks itself. A Node timer per
