@@ -129,16 +129,22 @@ export function computeForward(net: DenseNetwork, batch: Batch, conventions: Con
 
 /** JSON.stringify(computeForward(…)) of the json encoding, written from the arrays (gradient-text.ts). */
 export function computeForwardText(net: DenseNetwork, batch: Batch, conventions: Conventions): string {
-  try {
-    const { trace, costs } = checkedForward(net, batch, conventions, textArena.take);
+  return inTextArena((alloc) => {
+    const { trace, costs } = checkedForward(net, batch, conventions, alloc);
     return forwardResultText(net, batch, trace, costs);
+  });
+}
+
+/** The arrays of a response written as text at once: dead when it is written, so reused by the next. */
+const textArena = new Arena();
+
+function inTextArena(write: (alloc: Alloc) => string): string {
+  try {
+    return write(textArena.take);
   } finally {
     textArena.reset();
   }
 }
-
-/** The arrays of a response written as text at once (below): dead when it is written, so reused by the next. */
-const textArena = new Arena();
 
 export interface ResolvedInclude { activations: boolean; sensitivities: boolean; vector: boolean; exampleGradients: boolean }
 
@@ -168,11 +174,7 @@ export function computeGradient(
 
 /** JSON.stringify(computeGradient(…)) of the json encoding, written from the arrays (gradient-text.ts). */
 export function computeGradientText(net: DenseNetwork, batch: Batch, conventions: Conventions, include: ResolvedInclude): string {
-  try {
-    return gradientResultText(net, batch, conventions, include, checkedBackprop(net, batch, conventions, include, textArena.take));
-  } finally {
-    textArena.reset();
-  }
+  return inTextArena((alloc) => gradientResultText(net, batch, conventions, include, checkedBackprop(net, batch, conventions, include, alloc)));
 }
 
 /** The arrays gradientResultQuantities names, without the names. */

@@ -1,11 +1,10 @@
 // Mounts an operation as a REST route: the body schema validates (with src/validation.ts's
 // compiler), the handler makes one call into the operation, ResponseMeta becomes headers.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../schemas/common.js';
 import { JsonText, RawJson, UnparsedJson } from '../compute/raw-json.js';
 import type { OffloadableName } from '../compute/tasks.js';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 import { type Operation, type OperationContext, type ResponseMeta, isAborted } from '../operations/operation.js';
